@@ -1,0 +1,487 @@
+//! Command-line types (clap derive). Nothing here does work: values are parsed,
+//! then resolved into settings and handed to the command modules.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::ids;
+use crate::units;
+
+const AFTER_HELP: &str = "\
+Environment: SCOPIEN_API_KEY, SCOPIEN_API_BASE, SCOPIEN_PROFILE, SCOPIEN_CONFIG,
+SCOPIEN_WEBHOOK_SECRET, NO_COLOR.
+Exit codes: 0 success, 1 the operation failed, 2 invalid usage or input.";
+
+/// The command-line companion for Scopien AI webhooks.
+#[derive(Debug, Parser)]
+#[command(
+    name = "scopien-hooks",
+    version,
+    about = "Manage, send, receive and emulate Scopien AI webhooks",
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// API key for the management API [env: SCOPIEN_API_KEY]
+    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Config profile to use [env: SCOPIEN_PROFILE] [default: default]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file [env: SCOPIEN_CONFIG] [default: $XDG_CONFIG_HOME/scopien-hooks/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout (NDJSON for streams)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to use colour (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Show more detail (HTTP traces with -v)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Print only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Never prompt; assume yes where a confirmation is asked
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the output is a terminal and NO_COLOR is unset
+    #[default]
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// How a signature header value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SignatureFormat {
+    /// `sha256=<hex>`, as the docs' signature section sends it
+    #[default]
+    Prefixed,
+    /// Bare `<hex>`, as the docs' quick-start receivers compare it
+    Bare,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the webhook events with their descriptions
+    Events,
+    /// Print the signature header value for a payload
+    Sign(SignArgs),
+    /// Check a signature against a payload (prints valid/invalid, exit 0/1)
+    Verify(VerifyArgs),
+    /// Send signed test events to a URL, or ask the API to test a webhook (wh_…)
+    SendTest(SendTestArgs),
+    /// Receive webhooks locally: verify, pretty-print, filter, save and forward
+    Listen(ListenArgs),
+    /// Re-send deliveries saved by `listen --save`
+    Replay(ReplayArgs),
+    /// Create a webhook
+    Create(CreateArgs),
+    /// List webhooks
+    List(ListArgs),
+    /// Show one webhook
+    Get(GetArgs),
+    /// Change a webhook (only the fields given are sent)
+    Update(UpdateArgs),
+    /// Disable a webhook
+    Disable(IdArg),
+    /// Enable a webhook
+    Enable(IdArg),
+    /// Delete a webhook
+    Delete(IdArg),
+    /// Show a webhook's recent deliveries
+    Deliveries(DeliveriesArgs),
+    /// Retry one delivery
+    Redeliver(RedeliverArgs),
+    /// Save an API key to the config profile (checked first)
+    Login,
+    /// Remove the API key from the config profile
+    Logout,
+    /// Run the Scopien webhook service on this machine
+    Emulate(EmulateArgs),
+    /// Emit events on the emulator (POST /events)
+    Trigger(TriggerArgs),
+    /// Show the resolved settings and where each one comes from
+    Config,
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+/// `sign`
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Signing secret [env: SCOPIEN_WEBHOOK_SECRET]
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// Payload file, or - for stdin [default: stdin]
+    #[arg(long, value_name = "FILE|-")]
+    pub payload: Option<PathBuf>,
+    /// Header value format
+    #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
+    pub signature_format: SignatureFormat,
+}
+
+/// `verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Secrets to try (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]
+    #[arg(long, value_name = "S", num_args = 1.., action = clap::ArgAction::Append)]
+    pub secret: Vec<String>,
+    /// The signature header value (`sha256=<hex>` or bare hex)
+    #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
+    pub signature: String,
+    /// Payload file, or - for stdin [default: stdin]
+    #[arg(long, value_name = "FILE|-")]
+    pub payload: Option<PathBuf>,
+}
+
+/// `send-test`
+#[derive(Debug, Args)]
+pub struct SendTestArgs {
+    /// A URL to send to, or a webhook id (wh_…) to have the API send the test
+    pub target: String,
+    /// Event to send
+    #[arg(long, value_name = "E", default_value = "opportunity.updated")]
+    pub event: String,
+    /// Signing secret [env: SCOPIEN_WEBHOOK_SECRET]
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// JSON merge-patch applied to the sample `data` (inline JSON or @file)
+    #[arg(long, value_name = "JSON|@file", conflicts_with = "payload")]
+    pub data: Option<String>,
+    /// Send this file's exact bytes as the body
+    #[arg(long, value_name = "FILE")]
+    pub payload: Option<PathBuf>,
+    /// Number of events to send
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = units::parse_positive_u64)]
+    pub count: u64,
+    /// Requests in flight at once
+    #[arg(long, value_name = "C", default_value_t = 16, value_parser = units::parse_positive_usize)]
+    pub concurrency: usize,
+    /// Events per second, evenly paced
+    #[arg(long, value_name = "R", value_parser = units::parse_rate)]
+    pub rate: Option<f64>,
+    /// Events per request, wrapped as {"events":[…]}
+    #[arg(long, value_name = "N", value_parser = units::parse_positive_usize)]
+    pub batch: Option<usize>,
+    /// Extra header 'K: V' (repeatable; cannot override the signature or Content-Type)
+    #[arg(short = 'H', long = "header", value_name = "K: V", value_parser = units::parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Per-request timeout
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    pub timeout: Duration,
+    /// Follow the retry schedule on a non-2xx answer or an error
+    #[arg(long)]
+    pub retry: bool,
+    /// Waits before each attempt (the first is usually 0)
+    #[arg(long, value_name = "LIST", default_value = "0,5s,30s,2m,10m,1h", value_parser = units::parse_schedule)]
+    pub retry_schedule: units::Schedule,
+    /// Multiply every wait by F (for tests)
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale)]
+    pub time_scale: f64,
+    /// Signature header format
+    #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
+    pub signature_format: SignatureFormat,
+    /// Print the signed request as a curl command and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `listen`
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to bind
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind (0: any free port)
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Accept only this path (others get 404) [default: any path]
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+    /// Secrets to verify with (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]
+    #[arg(long, value_name = "S", num_args = 1.., action = clap::ArgAction::Append)]
+    pub secret: Vec<String>,
+    /// Accept deliveries without checking signatures
+    #[arg(long)]
+    pub skip_verify: bool,
+    /// Forward each accepted delivery to your app (URL, `4000` or `:4000/path`)
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Forward events matching PATTERN to URL (first match wins; repeatable)
+    #[arg(long = "route", value_name = "PATTERN=URL")]
+    pub routes: Vec<String>,
+    /// Deadline for the forwarded request
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    pub forward_timeout: Duration,
+    /// Show and forward only these events (patterns; others get 200 and are dimmed)
+    #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub events: Vec<String>,
+    /// Append each delivery as an NDJSON line to FILE
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Answer accepted deliveries with this status
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub respond_status: Option<u16>,
+    /// Wait this long before answering
+    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    pub respond_delay: Option<Duration>,
+    /// Answer 500 to the first N attempts of each event id
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_first: u32,
+    /// Reject payloads whose timestamp is older than DUR (replay guard)
+    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    pub tolerance: Option<Duration>,
+    /// Largest body accepted (413 above)
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = units::parse_size)]
+    pub max_body: u64,
+    /// Exit 0 once N events have been accepted
+    #[arg(long, value_name = "N", value_parser = units::parse_positive_u64)]
+    pub max_events: Option<u64>,
+    /// Exit 1 if --max-events is not reached within DUR
+    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Do not answer repeated event ids with `Already processed`
+    #[arg(long)]
+    pub no_dedupe: bool,
+    /// Create a webhook for PUBLIC_URL with a fresh secret and verify with it
+    #[arg(long, value_name = "PUBLIC_URL")]
+    pub register: Option<String>,
+    /// With --register: keep the webhook on exit
+    #[arg(long, requires = "register")]
+    pub keep: bool,
+}
+
+/// `replay`
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// NDJSON file written by `listen --save`
+    pub file: PathBuf,
+    /// URL to send the deliveries to
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Only events matching these patterns
+    #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub event: Vec<String>,
+    /// Only these event ids
+    #[arg(long, value_name = "EVT", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub id: Vec<String>,
+    /// Re-sign each body with this secret instead of sending the saved signature
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// Deliveries per second
+    #[arg(long, value_name = "R", value_parser = units::parse_rate)]
+    pub rate: Option<f64>,
+    /// Per-request timeout
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    pub timeout: Duration,
+    /// Signature header format when re-signing
+    #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
+    pub signature_format: SignatureFormat,
+}
+
+/// `create`
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Endpoint URL (https://, or http:// on a loopback host)
+    #[arg(long, value_name = "U")]
+    pub url: Option<String>,
+    /// Events to subscribe to (exact names, `type.*` or `*`)
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub event: Vec<String>,
+    /// Description
+    #[arg(long, value_name = "D")]
+    pub description: Option<String>,
+    /// Signing secret [default: generated by the API]
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// Custom header 'K: V' added to every delivery (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "K: V", value_parser = units::parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Filter K=V on the event data (V is JSON when it parses; a repeated key makes a list)
+    #[arg(long = "filter", value_name = "K=V")]
+    pub filters: Vec<String>,
+    /// Deliver events in batches
+    #[arg(long)]
+    pub batch: bool,
+    /// Events per batch (1-100)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_batch_size: Option<u32>,
+    /// Seconds to wait before sending a partial batch
+    #[arg(long, value_name = "SECS")]
+    pub max_wait_time: Option<u64>,
+    /// Allow an http:// URL on a non-loopback host
+    #[arg(long)]
+    pub allow_http: bool,
+}
+
+/// `list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Page size asked of the API (all pages are fetched)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub limit: Option<u32>,
+}
+
+/// `get`
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Webhook id (wh_…)
+    #[arg(value_parser = ids::parse_webhook_id)]
+    pub id: String,
+    /// Show the signing secret in full
+    #[arg(long)]
+    pub show_secret: bool,
+}
+
+/// `update`
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Webhook id (wh_…)
+    #[arg(value_parser = ids::parse_webhook_id)]
+    pub id: String,
+    /// New endpoint URL
+    #[arg(long, value_name = "U")]
+    pub url: Option<String>,
+    /// Replace the subscribed events
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub event: Vec<String>,
+    /// Subscribe to more events
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, conflicts_with = "event")]
+    pub add_event: Vec<String>,
+    /// Unsubscribe from events
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, conflicts_with = "event")]
+    pub remove_event: Vec<String>,
+    /// New description
+    #[arg(long, value_name = "D")]
+    pub description: Option<String>,
+    /// Replace the custom headers (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "K: V", value_parser = units::parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Remove every custom header
+    #[arg(long, conflicts_with = "headers")]
+    pub clear_headers: bool,
+    /// Replace the filters (K=V, repeatable)
+    #[arg(long = "filter", value_name = "K=V")]
+    pub filters: Vec<String>,
+    /// Remove every filter
+    #[arg(long, conflicts_with = "filters")]
+    pub clear_filters: bool,
+    /// Turn batching on
+    #[arg(long, conflicts_with = "no_batch")]
+    pub batch: bool,
+    /// Turn batching off
+    #[arg(long)]
+    pub no_batch: bool,
+    /// Events per batch (1-100)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_batch_size: Option<u32>,
+    /// Seconds to wait before sending a partial batch
+    #[arg(long, value_name = "SECS")]
+    pub max_wait_time: Option<u64>,
+    /// Allow an http:// URL on a non-loopback host
+    #[arg(long)]
+    pub allow_http: bool,
+}
+
+/// A webhook id argument.
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// Webhook id (wh_…)
+    #[arg(value_parser = ids::parse_webhook_id)]
+    pub id: String,
+}
+
+/// `deliveries`
+#[derive(Debug, Args)]
+pub struct DeliveriesArgs {
+    /// Webhook id (wh_…)
+    #[arg(value_parser = ids::parse_webhook_id)]
+    pub id: String,
+    /// How many deliveries to show
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub limit: Option<u32>,
+    /// Keep polling and print new attempts as they come
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: time between polls
+    #[arg(long, value_name = "DUR", default_value = "2s", value_parser = units::parse_duration)]
+    pub interval: Duration,
+}
+
+/// `redeliver`
+#[derive(Debug, Args)]
+pub struct RedeliverArgs {
+    /// Delivery id (dlv_…)
+    #[arg(value_parser = ids::parse_delivery_id)]
+    pub delivery_id: String,
+}
+
+/// `emulate`
+#[derive(Debug, Args)]
+pub struct EmulateArgs {
+    /// Address to bind
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind (0: any free port)
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// SQLite database file [default: a file in the user's data directory]
+    #[arg(long, value_name = "PATH", conflicts_with = "in_memory")]
+    pub db: Option<PathBuf>,
+    /// Keep everything in memory (nothing survives a restart)
+    #[arg(long)]
+    pub in_memory: bool,
+    /// Multiply retry waits and batch waits by F
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale)]
+    pub time_scale: f64,
+    /// Deadline for each delivery attempt
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    pub delivery_timeout: Duration,
+}
+
+/// `trigger`
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// Event to emit
+    pub event: String,
+    /// JSON merge-patch applied to the sample `data` (inline JSON or @file)
+    #[arg(long, value_name = "JSON|@file")]
+    pub data: Option<String>,
+    /// How many events to emit
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = units::parse_positive_u64)]
+    pub count: u64,
+}
+
+/// `completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

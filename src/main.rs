@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    scopien_hooks::main_entry()
+}

@@ -1,0 +1,161 @@
+//! The output layer every command uses. stdout carries only data (one JSON
+//! document, or NDJSON for streams, with `--json`); progress, prompts, hints and
+//! errors go to stderr. Colour is decided once. A closed stdout pipe ends the
+//! process quietly with exit 0, as `head` users expect.
+
+use std::io::{self, IsTerminal, Write};
+
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::cli::ColorChoice;
+use crate::env;
+use crate::error::Error;
+
+/// How much to say on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Results and errors only.
+    Quiet,
+    /// The default.
+    Normal,
+    /// `-v`: more detail, HTTP traces.
+    Verbose,
+}
+
+/// Owns stdout and stderr for a command.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    json: bool,
+    color: bool,
+    verbosity: Verbosity,
+    stdout_tty: bool,
+    stderr_tty: bool,
+}
+
+/// Decides whether to colour: `--color` first, then `NO_COLOR`, then `FORCE_COLOR`,
+/// then whether the stream is a terminal.
+pub fn resolve_color(choice: ColorChoice, is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env::var(env::NO_COLOR).is_some() {
+                false
+            } else if env::var(env::FORCE_COLOR).is_some_and(|v| v != "0") {
+                true
+            } else {
+                is_tty
+            }
+        }
+    }
+}
+
+impl Printer {
+    /// A printer for these choices. Sets the `colored` crate's global switch.
+    pub fn new(json: bool, color: ColorChoice, verbosity: Verbosity) -> Self {
+        let stdout_tty = io::stdout().is_terminal();
+        let stderr_tty = io::stderr().is_terminal();
+        let color = resolve_color(color, stdout_tty || stderr_tty);
+        colored::control::set_override(color);
+        Printer { json, color, verbosity, stdout_tty, stderr_tty }
+    }
+
+    /// Whether `--json` was given.
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    /// Whether output is coloured.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// The verbosity level.
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    /// Whether stdout is a terminal.
+    pub fn stdout_is_tty(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// Whether stderr is a terminal (progress bars and prompts go there).
+    pub fn stderr_is_tty(&self) -> bool {
+        self.stderr_tty
+    }
+
+    /// Writes raw bytes to stdout.
+    pub fn out_bytes(&self, bytes: &[u8]) {
+        let mut out = io::stdout().lock();
+        exit_on_broken_pipe(out.write_all(bytes).and_then(|()| out.flush()));
+    }
+
+    /// Writes one line to stdout.
+    pub fn out_line(&self, line: &str) {
+        let mut out = io::stdout().lock();
+        exit_on_broken_pipe(writeln!(out, "{line}").and_then(|()| out.flush()));
+    }
+
+    /// Writes a value as one pretty JSON document on stdout.
+    pub fn out_json<T: Serialize + ?Sized>(&self, value: &T) {
+        let text = serde_json::to_string_pretty(value).expect("serialising to a string cannot fail");
+        self.out_line(&text);
+    }
+
+    /// Writes a value as one compact JSON line on stdout (NDJSON streams).
+    pub fn out_ndjson<T: Serialize + ?Sized>(&self, value: &T) {
+        let text = serde_json::to_string(value).expect("serialising to a string cannot fail");
+        self.out_line(&text);
+    }
+
+    /// A status line on stderr (hidden by `-q`).
+    pub fn status(&self, line: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln_safe(line);
+        }
+    }
+
+    /// A detail line on stderr, shown with `-v` only.
+    pub fn verbose(&self, line: &str) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln_safe(&line.dimmed().to_string());
+        }
+    }
+
+    /// A warning on stderr (shown even with `-q`).
+    pub fn warn(&self, line: &str) {
+        eprintln_safe(&format!("{} {line}", "warning:".yellow().bold()));
+    }
+
+    /// A hint on stderr (hidden by `-q`).
+    pub fn hint(&self, line: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln_safe(&format!("{} {line}", "hint:".cyan().bold()));
+        }
+    }
+
+    /// Reports an error: one line, then its hint.
+    pub fn error(&self, err: &Error) {
+        eprintln_safe(&format!("{} {}", "error:".red().bold(), err.message()));
+        if let Some(hint) = err.hint() {
+            eprintln_safe(&format!("{} {hint}", "hint:".cyan().bold()));
+        }
+    }
+}
+
+/// Writes a line to stderr, ignoring a closed stderr.
+pub fn eprintln_safe(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// Ends the process with exit 0 when stdout's reader has gone away.
+pub fn exit_on_broken_pipe(result: io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() == io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}

@@ -1,0 +1,266 @@
+//! Event payloads: `{"id","event","timestamp","data","changes"?}` and the batch
+//! wrapper `{"events":[…]}`. A [`Template`] renders the fixed parts of an event
+//! once, so a sender producing thousands of events only writes the id and the
+//! timestamp per event.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::catalog;
+use crate::error::{Error, Result};
+use crate::ids;
+
+/// One event as it travels in a delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `evt_` + 24 alphanumerics.
+    pub id: String,
+    /// The event name.
+    pub event: String,
+    /// RFC 3339 UTC, whole seconds, `Z`.
+    pub timestamp: String,
+    /// The object the event is about.
+    pub data: Value,
+    /// `{field: {"old", "new"}}` where the event has changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Value>,
+}
+
+/// The current time as RFC 3339 UTC with whole seconds: `2026-01-22T11:00:00Z`.
+pub fn timestamp_now() -> String {
+    timestamp_at(SystemTime::now())
+}
+
+/// A time as RFC 3339 UTC with whole seconds.
+pub fn timestamp_at(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Parses an RFC 3339 timestamp.
+pub fn parse_timestamp(s: &str) -> Option<SystemTime> {
+    humantime::parse_rfc3339(s).or_else(|_| humantime::parse_rfc3339_weak(s)).ok()
+}
+
+/// Reads a `--data` value: inline JSON, or `@file` holding JSON.
+pub fn read_data_arg(arg: &str) -> Result<Value> {
+    let (text, origin) = match arg.strip_prefix('@') {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::unreadable("data file", Path::new(path), &e))?;
+            (text, format!("'{path}'"))
+        }
+        None => (arg.to_string(), "--data".to_string()),
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        Error::usage(format!("{origin} is not valid JSON: {e}"))
+            .with_hint("pass a JSON object, e.g. --data '{\"amount\": 5000}', or @file.json")
+    })
+}
+
+/// The sample `data` of `event` with `patch` applied as a JSON merge-patch (RFC 7396).
+pub fn sample_data(event: &str, patch: Option<&Value>) -> (Value, Option<Value>) {
+    let (mut data, changes) = catalog::sample(event);
+    if let Some(p) = patch {
+        json_patch::merge(&mut data, p);
+    }
+    (data, changes)
+}
+
+/// A whole event with a fresh id and the current time.
+pub fn new_event(event: &str, data: Value, changes: Option<Value>) -> Event {
+    Event { id: ids::event_id(), event: event.to_string(), timestamp: timestamp_now(), data, changes }
+}
+
+/// The fixed parts of an event's JSON, rendered once. Rendering one event then
+/// writes `head + id + mid + timestamp + tail` with no JSON serialisation.
+/// The output is byte-for-byte what `serde_json::to_vec(&Event)` produces.
+#[derive(Debug, Clone)]
+pub struct Template {
+    head: Vec<u8>,
+    mid: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl Template {
+    /// A template for `event` with this `data` and `changes`.
+    pub fn new(event: &str, data: &Value, changes: Option<&Value>) -> Self {
+        let name = serde_json::to_string(event).expect("a string serialises");
+        let mut tail = br#"","data":"#.to_vec();
+        serde_json::to_writer(&mut tail, data).expect("a Value serialises");
+        if let Some(c) = changes {
+            tail.extend_from_slice(br#","changes":"#);
+            serde_json::to_writer(&mut tail, c).expect("a Value serialises");
+        }
+        tail.push(b'}');
+        Template {
+            head: br#"{"id":""#.to_vec(),
+            mid: format!(r#"","event":{name},"timestamp":""#).into_bytes(),
+            tail,
+        }
+    }
+
+    /// A template for a catalog event's sample data with an optional merge-patch.
+    pub fn sample(event: &str, patch: Option<&Value>) -> Self {
+        let (data, changes) = sample_data(event, patch);
+        Template::new(event, &data, changes.as_ref())
+    }
+
+    /// Appends the event with this id and timestamp to `out`. Both must be plain
+    /// ASCII without quotes or backslashes, as generated ids and timestamps are.
+    pub fn render_into(&self, out: &mut Vec<u8>, id: &str, timestamp: &str) {
+        debug_assert!(!id.contains(['"', '\\']) && !timestamp.contains(['"', '\\']));
+        out.reserve(self.head.len() + id.len() + self.mid.len() + timestamp.len() + self.tail.len());
+        out.extend_from_slice(&self.head);
+        out.extend_from_slice(id.as_bytes());
+        out.extend_from_slice(&self.mid);
+        out.extend_from_slice(timestamp.as_bytes());
+        out.extend_from_slice(&self.tail);
+    }
+
+    /// The event with this id and timestamp as a new buffer.
+    pub fn render(&self, id: &str, timestamp: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.render_into(&mut out, id, timestamp);
+        out
+    }
+}
+
+/// Wraps already-rendered events as `{"events":[e1,e2,…]}`.
+pub fn batch_body<B: AsRef<[u8]>>(events: &[B]) -> Vec<u8> {
+    let len: usize = events.iter().map(|e| e.as_ref().len() + 1).sum();
+    let mut out = Vec::with_capacity(len + 12);
+    out.extend_from_slice(br#"{"events":["#);
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(e.as_ref());
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// What a delivery body holds: one event or a batch of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// A single event.
+    Single(Value),
+    /// `{"events":[…]}`.
+    Batch(Vec<Value>),
+}
+
+/// Why a body is not a delivery.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// Not JSON at all.
+    #[error("invalid JSON")]
+    InvalidJson,
+    /// JSON, but neither an event nor a batch.
+    #[error("not an event or batch")]
+    NotAnEvent,
+}
+
+/// Parses a delivery body: an object with a string `event` (and `id`), or `{"events":[…]}`
+/// whose every element is such an object.
+pub fn parse_delivery(body: &[u8]) -> std::result::Result<Delivery, ParseError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| ParseError::InvalidJson)?;
+    let is_event =
+        |v: &Value| v.get("event").is_some_and(Value::is_string) && v.get("id").is_some_and(Value::is_string);
+    match value.get("events") {
+        Some(Value::Array(events)) if events.iter().all(is_event) && !events.is_empty() => {
+            let Value::Object(mut map) = value else { unreachable!("has a key, so it is an object") };
+            match map.remove("events") {
+                Some(Value::Array(events)) => Ok(Delivery::Batch(events)),
+                _ => unreachable!("checked above"),
+            }
+        }
+        _ if is_event(&value) => Ok(Delivery::Single(value)),
+        _ => Err(ParseError::NotAnEvent),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn template_matches_serde() {
+        for e in catalog::EVENTS {
+            let (data, changes) = sample_data(e.name, None);
+            let t = Template::new(e.name, &data, changes.as_ref());
+            let ev = Event {
+                id: "evt_abc".into(),
+                event: e.name.into(),
+                timestamp: "2026-01-22T11:00:00Z".into(),
+                data,
+                changes,
+            };
+            assert_eq!(t.render("evt_abc", "2026-01-22T11:00:00Z"), serde_json::to_vec(&ev).unwrap());
+        }
+    }
+
+    #[test]
+    fn merge_patch_applies() {
+        let patch = json!({"amount": 5000, "previousStage": null, "extra": {"a": 1}});
+        let (data, _) = sample_data("opportunity.updated", Some(&patch));
+        assert_eq!(data["amount"], 5000);
+        assert!(data.get("previousStage").is_none());
+        assert_eq!(data["extra"]["a"], 1);
+        assert_eq!(data["name"], "Acme Corp Deal");
+    }
+
+    #[test]
+    fn timestamps_are_whole_seconds_utc() {
+        let t = timestamp_now();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.ends_with('Z'));
+        assert!(parse_timestamp(&t).is_some());
+        assert!(parse_timestamp("yesterday").is_none());
+    }
+
+    #[test]
+    fn new_events_have_fresh_ids() {
+        let a = new_event("lead.created", json!({}), None);
+        let b = new_event("lead.created", json!({}), None);
+        assert_ne!(a.id, b.id);
+        assert!(a.id.starts_with("evt_") && a.id.len() == 28);
+    }
+
+    #[test]
+    fn batches() {
+        let t = Template::sample("lead.created", None);
+        let events = [t.render("evt_1", "2026-01-22T11:00:00Z"), t.render("evt_2", "2026-01-22T11:00:00Z")];
+        let body = batch_body(&events);
+        match parse_delivery(&body).unwrap() {
+            Delivery::Batch(v) => {
+                assert_eq!(v.len(), 2);
+                assert_eq!(v[1]["id"], "evt_2");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parse_rejects() {
+        assert_eq!(parse_delivery(b"not json"), Err(ParseError::InvalidJson));
+        assert_eq!(parse_delivery(b"[1,2]"), Err(ParseError::NotAnEvent));
+        assert_eq!(parse_delivery(br#"{"hello":1}"#), Err(ParseError::NotAnEvent));
+        assert_eq!(parse_delivery(br#"{"events":[]}"#), Err(ParseError::NotAnEvent));
+        assert_eq!(parse_delivery(br#"{"events":[{"x":1}]}"#), Err(ParseError::NotAnEvent));
+        assert!(matches!(
+            parse_delivery(br#"{"id":"evt_1","event":"lead.created"}"#),
+            Ok(Delivery::Single(_))
+        ));
+    }
+
+    #[test]
+    fn data_arg() {
+        assert_eq!(read_data_arg(r#"{"a":1}"#).unwrap(), json!({"a":1}));
+        assert_eq!(read_data_arg("{nope").unwrap_err().exit_code(), 2);
+        assert_eq!(read_data_arg("@/nonexistent/file.json").unwrap_err().exit_code(), 2);
+    }
+}

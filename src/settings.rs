@@ -1,0 +1,141 @@
+//! Global settings, resolved once before any work: flag > env > config profile > default.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::cli::GlobalArgs;
+use crate::config::{self, ConfigFile};
+use crate::env;
+use crate::error::{Error, Result};
+use crate::output::{Printer, Verbosity};
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// An environment variable.
+    Env,
+    /// The config profile.
+    Profile,
+    /// The built-in default.
+    Default,
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// Its origin.
+    pub source: Source,
+}
+
+/// Everything the global options decide.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// API key, if any was given anywhere.
+    pub api_key: Option<Sourced<String>>,
+    /// API base URL, without a trailing slash.
+    pub api_base: Sourced<String>,
+    /// Profile name.
+    pub profile: Sourced<String>,
+    /// Config file path.
+    pub config_path: Sourced<PathBuf>,
+    /// The config file as read (empty when absent or unreadable).
+    pub config: ConfigFile,
+    /// Why the config file could not be used, raised only by commands that need it.
+    pub config_error: Option<Error>,
+    /// `--json`.
+    pub json: bool,
+    /// `--color`.
+    pub color: crate::cli::ColorChoice,
+    /// `-v`/`-q`.
+    pub verbosity: Verbosity,
+    /// `-y`: never prompt.
+    pub yes: bool,
+}
+
+fn pick<T>(flag: Option<T>, env_value: Option<T>) -> Option<Sourced<T>> {
+    flag.map(|value| Sourced { value, source: Source::Flag })
+        .or_else(|| env_value.map(|value| Sourced { value, source: Source::Env }))
+}
+
+impl Settings {
+    /// Resolves the global options against the environment and the config file.
+    pub fn resolve(global: &GlobalArgs) -> Settings {
+        let profile = pick(global.profile.clone(), env::var(env::PROFILE))
+            .unwrap_or(Sourced { value: env::DEFAULT_PROFILE.to_string(), source: Source::Default });
+        let config_path = pick(global.config.clone(), env::var(env::CONFIG).map(PathBuf::from))
+            .unwrap_or(Sourced { value: config::default_path(), source: Source::Default });
+        let (config, config_error) = match ConfigFile::load(&config_path.value) {
+            Ok(c) => (c, None),
+            Err(e) => (ConfigFile::default(), Some(e)),
+        };
+        let from_profile = config.profile(&profile.value).cloned().unwrap_or_default();
+        let api_key = pick(global.api_key.clone(), env::var(env::API_KEY))
+            .or_else(|| from_profile.api_key.clone().map(|value| Sourced { value, source: Source::Profile }));
+        let api_base = pick(global.api_base.clone(), env::var(env::API_BASE))
+            .or_else(|| from_profile.api_base.clone().map(|value| Sourced { value, source: Source::Profile }))
+            .unwrap_or(Sourced { value: env::DEFAULT_API_BASE.to_string(), source: Source::Default });
+        let api_base = Sourced { value: api_base.value.trim_end_matches('/').to_string(), ..api_base };
+        let verbosity = if global.quiet {
+            Verbosity::Quiet
+        } else if global.verbose > 0 {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        Settings {
+            api_key,
+            api_base,
+            profile,
+            config_path,
+            config,
+            config_error,
+            json: global.json,
+            color: global.color,
+            verbosity,
+            yes: global.yes,
+        }
+    }
+
+    /// The printer these settings call for.
+    pub fn printer(&self) -> Printer {
+        Printer::new(self.json, self.color, self.verbosity)
+    }
+
+    /// The config file, or the error that made it unusable.
+    pub fn config_file(&self) -> Result<&ConfigFile> {
+        match &self.config_error {
+            Some(e) => Err(e.clone()),
+            None => Ok(&self.config),
+        }
+    }
+
+    /// The API key, or a usage error saying how to give one.
+    pub fn require_api_key(&self) -> Result<&str> {
+        self.config_file()?;
+        self.api_key.as_ref().map(|k| k.value.as_str()).ok_or_else(|| {
+            Error::usage("no API key: pass --api-key, set SCOPIEN_API_KEY, or run `scopien-hooks login`")
+        })
+    }
+}
+
+/// The signing secret for commands that take one: `--secret`, else `SCOPIEN_WEBHOOK_SECRET`.
+pub fn secret_or_env(flag: Option<&str>) -> Option<String> {
+    flag.map(str::to_string).or_else(|| env::var(env::WEBHOOK_SECRET))
+}
+
+/// Like [`secret_or_env`], but missing is a usage error.
+pub fn require_secret(flag: Option<&str>) -> Result<String> {
+    secret_or_env(flag)
+        .ok_or_else(|| Error::usage("no signing secret: pass --secret or set SCOPIEN_WEBHOOK_SECRET"))
+}
+
+/// Several secrets (rotation): the flags, else `SCOPIEN_WEBHOOK_SECRET`.
+pub fn secrets_or_env(flags: &[String]) -> Vec<String> {
+    if flags.is_empty() { env::var(env::WEBHOOK_SECRET).into_iter().collect() } else { flags.to_vec() }
+}

@@ -1,0 +1,198 @@
+//! Parsers for the values flags take: durations, sizes, rates, headers, schedules.
+//! Each returns a message clap prints as a usage error (exit 2).
+
+use std::time::Duration;
+
+/// Header names a user may not set: the signature and the body's type are ours.
+pub const RESERVED_HEADERS: &[&str] = &["x-scopien-signature", "content-type", "content-length"];
+
+/// The docs' retry schedule: the wait before each of the six attempts.
+pub const DEFAULT_SCHEDULE: [Duration; 6] = [
+    Duration::ZERO,
+    Duration::from_secs(5),
+    Duration::from_secs(30),
+    Duration::from_secs(120),
+    Duration::from_secs(600),
+    Duration::from_secs(3600),
+];
+
+/// A retry schedule: the wait before each attempt, the first one included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule(pub Vec<Duration>);
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule(DEFAULT_SCHEDULE.to_vec())
+    }
+}
+
+impl Schedule {
+    /// Number of attempts the schedule allows.
+    pub fn attempts(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The wait before attempt `n` (1-based), multiplied by `scale`; `None` past the end.
+    pub fn wait_before(&self, attempt: usize, scale: f64) -> Option<Duration> {
+        let base = *self.0.get(attempt.checked_sub(1)?)?;
+        Some(scale_duration(base, scale))
+    }
+}
+
+/// Multiplies a duration by a non-negative factor, saturating instead of panicking.
+pub fn scale_duration(d: Duration, scale: f64) -> Duration {
+    Duration::try_from_secs_f64(d.as_secs_f64() * scale).unwrap_or(Duration::MAX)
+}
+
+/// A duration: humantime (`5s`, `250ms`, `2m`, `1h 30m`) or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if let Ok(secs) = t.parse::<f64>() {
+        return Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("'{s}' is not a duration (try 5s, 250ms, 2m)"));
+    }
+    humantime::parse_duration(t).map_err(|_| format!("'{s}' is not a duration (try 5s, 250ms, 2m)"))
+}
+
+/// A comma-separated retry schedule such as `0,5s,30s,2m,10m,1h`.
+pub fn parse_schedule(s: &str) -> Result<Schedule, String> {
+    let waits = s.split(',').map(|part| parse_duration(part.trim())).collect::<Result<Vec<_>, _>>()?;
+    if waits.is_empty() {
+        return Err("the retry schedule needs at least one entry".into());
+    }
+    Ok(Schedule(waits))
+}
+
+/// A size such as `1MiB`, `512KB`, `65536`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|_| format!("'{s}' is not a size (try 1MiB, 512KiB, 65536)"))
+}
+
+/// A rate in events per second: a positive, finite number.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("'{s}' is not a rate: give events per second, above 0")),
+    }
+}
+
+/// A time scale: a finite number, zero or more.
+pub fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 => Ok(f),
+        _ => Err(format!("'{s}' is not a time scale: give a number, 0 or more")),
+    }
+}
+
+/// A whole number of at least 1.
+pub fn parse_positive_u64(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{s}' must be a whole number of at least 1")),
+    }
+}
+
+/// A whole number of at least 1.
+pub fn parse_positive_usize(s: &str) -> Result<usize, String> {
+    parse_positive_u64(s).and_then(|n| usize::try_from(n).map_err(|_| format!("'{s}' is too large")))
+}
+
+/// A header `K: V`. Names must be valid HTTP tokens; values valid header values;
+/// the signature, Content-Type and Content-Length are reserved.
+pub fn parse_header(s: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = s.split_once(':') else {
+        return Err(format!("header '{s}' must look like 'Name: value'"));
+    };
+    let name = name.trim();
+    let value = value.trim();
+    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(format!("'{name}' is not a valid header name"));
+    }
+    if http::HeaderValue::from_str(value).is_err() {
+        return Err(format!("the value of header '{name}' has characters a header cannot carry"));
+    }
+    if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(format!("header '{name}' is set by scopien-hooks and cannot be overridden"));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// Formats a duration for people: `850 ms`, `1.2 s`, `2m 5s`.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1.0 {
+        format!("{ms:.2} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        assert_eq!(parse_duration("1.5").unwrap(), Duration::from_millis(1500));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn schedule_default_matches_docs() {
+        let s = parse_schedule("0,5s,30s,2m,10m,1h").unwrap();
+        assert_eq!(s, Schedule::default());
+        assert_eq!(s.attempts(), 6);
+        assert_eq!(s.wait_before(1, 1.0), Some(Duration::ZERO));
+        assert_eq!(s.wait_before(2, 0.1), Some(Duration::from_millis(500)));
+        assert_eq!(s.wait_before(6, 1.0), Some(Duration::from_secs(3600)));
+        assert_eq!(s.wait_before(7, 1.0), None);
+        assert_eq!(s.wait_before(0, 1.0), None);
+        assert!(parse_schedule("0,,5s").is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1MiB").unwrap(), 1024 * 1024);
+        assert_eq!(parse_size("64KiB").unwrap(), 65536);
+        assert_eq!(parse_size("100").unwrap(), 100);
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(parse_header("X-Env: staging").unwrap(), ("X-Env".into(), "staging".into()));
+        assert_eq!(parse_header("Authorization:Bearer a:b").unwrap().1, "Bearer a:b");
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header("bad name: v").is_err());
+        assert!(parse_header("Content-Type: text/plain").is_err());
+        assert!(parse_header("x-scopien-signature: x").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        assert!(parse_positive_u64("0").is_err());
+        assert_eq!(parse_positive_u64("3").unwrap(), 3);
+        assert!(parse_rate("0").is_err());
+        assert!(parse_rate("inf").is_err());
+        assert!(parse_scale("-1").is_err());
+        assert_eq!(parse_scale("0.01").unwrap(), 0.01);
+    }
+
+    #[test]
+    fn scaling_saturates() {
+        assert_eq!(scale_duration(Duration::from_secs(10), 0.5), Duration::from_secs(5));
+        assert_eq!(scale_duration(Duration::from_secs(u64::MAX), 1e10), Duration::MAX);
+    }
+}

@@ -1,0 +1,207 @@
+//! The foundation commands, run as the real binary.
+
+mod common;
+
+use common::{Dir, cmd, doc_signature};
+use predicates::prelude::*;
+
+const DOC_SECRET: &str = "convoy-webhook-secret";
+const DOC_BODY: &str = r#"{"event":"charge.success","amount":1000,"currency":"NGN"}"#;
+const DOC_HEX: &str = "244449b7f48cbc2709060c9dcdc2b3aa47a78f540430579015c579fb12defbb4";
+
+#[test]
+fn help_and_version() {
+    cmd().arg("--help").assert().success().stdout(predicate::str::contains("send-test"));
+    cmd()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!("scopien-hooks {}", env!("CARGO_PKG_VERSION"))));
+    cmd().arg("listen").arg("--help").assert().success().stdout(predicate::str::contains("--forward-to"));
+}
+
+#[test]
+fn unknown_flag_is_usage_error() {
+    cmd().arg("--nope").assert().code(2);
+    cmd().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn events_json_lists_the_catalog() {
+    let out = cmd().args(["events", "--json"]).assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 17);
+    assert_eq!(list[0]["name"], "opportunity.created");
+    assert!(list.iter().all(|e| e["description"].as_str().is_some_and(|d| !d.is_empty())));
+    assert!(list.iter().any(|e| e["name"] == "webhook.failed"));
+}
+
+#[test]
+fn events_human_has_no_escape_codes_with_no_color() {
+    let out = cmd().arg("events").env("NO_COLOR", "1").assert().success().get_output().clone();
+    let all = [out.stdout, out.stderr].concat();
+    assert!(!all.contains(&0x1b), "escape code in output");
+    assert!(String::from_utf8_lossy(&all).contains("lead.converted"));
+}
+
+#[test]
+fn color_always_colours() {
+    let out = cmd().args(["events", "--color", "always"]).assert().success().get_output().clone();
+    assert!(out.stderr.contains(&0x1b));
+}
+
+#[test]
+fn sign_through_stdin_and_file() {
+    cmd()
+        .args(["sign", "--secret", DOC_SECRET])
+        .write_stdin(DOC_BODY)
+        .assert()
+        .success()
+        .stdout(format!("sha256={DOC_HEX}\n"));
+    let dir = Dir::new();
+    let f = dir.write("body.json", DOC_BODY);
+    cmd()
+        .args(["sign", "--secret", DOC_SECRET, "--signature-format", "bare", "--payload"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(format!("{DOC_HEX}\n"));
+    cmd()
+        .args(["sign", "--payload", "-"])
+        .env("SCOPIEN_WEBHOOK_SECRET", DOC_SECRET)
+        .write_stdin(DOC_BODY)
+        .assert()
+        .success()
+        .stdout(format!("sha256={DOC_HEX}\n"));
+}
+
+#[test]
+fn sign_keeps_exact_bytes() {
+    let body: &[u8] = b"{\"a\":\"\xff\xfe\"}\n\n";
+    let expected = doc_signature("s3cret", body);
+    cmd()
+        .args(["sign", "--secret", "s3cret"])
+        .write_stdin(body)
+        .assert()
+        .success()
+        .stdout(format!("{expected}\n"));
+}
+
+#[test]
+fn sign_without_secret_is_usage_error() {
+    cmd()
+        .arg("sign")
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SCOPIEN_WEBHOOK_SECRET"));
+    cmd()
+        .args(["sign", "--secret", "x", "--payload", "/nonexistent/body.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read payload file"));
+}
+
+#[test]
+fn verify_valid_and_invalid() {
+    cmd()
+        .args(["verify", "--secret", DOC_SECRET, "--signature", &format!("sha256={DOC_HEX}")])
+        .write_stdin(DOC_BODY)
+        .assert()
+        .success()
+        .stdout("valid\n");
+    cmd()
+        .args(["verify", "--secret", "wrong", "--signature", DOC_HEX])
+        .write_stdin(DOC_BODY)
+        .assert()
+        .code(1)
+        .stdout("invalid\n")
+        .stderr(predicate::str::contains("signature mismatch"));
+    cmd()
+        .args(["verify", "--secret", DOC_SECRET, "--signature", "garbage"])
+        .write_stdin(DOC_BODY)
+        .assert()
+        .code(1)
+        .stdout("invalid\n")
+        .stderr(predicate::str::contains("malformed signature"));
+    // A trailing newline is part of the payload.
+    cmd()
+        .args(["verify", "--secret", DOC_SECRET, "--signature", DOC_HEX])
+        .write_stdin(format!("{DOC_BODY}\n"))
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn verify_rotation_and_file() {
+    let dir = Dir::new();
+    let f = dir.write("b", DOC_BODY);
+    cmd()
+        .args(["verify", "--secret", "old", "--secret", DOC_SECRET, "--signature", DOC_HEX, "--payload"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout("valid\n");
+    let out = cmd()
+        .args(["verify", "--json", "--secret", "old", "--signature", DOC_HEX, "--payload"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["error"], "signature mismatch");
+}
+
+#[test]
+fn config_precedence_flag_over_env_over_file() {
+    let dir = Dir::new();
+    let cfg = dir.write(
+        "config.toml",
+        "[default]\napi_key = \"sk_test_fromfile1234\"\napi_base = \"http://file.example/v1\"\n\
+         [staging]\napi_base = \"http://staging.example/v1\"\n",
+    );
+    let show = |extra: &[&str], envs: &[(&str, &str)]| -> serde_json::Value {
+        let mut c = cmd();
+        c.args(["config", "--json", "--config"]).arg(&cfg).args(extra);
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        serde_json::from_slice(&c.assert().success().get_output().stdout).unwrap()
+    };
+    let v = show(&[], &[]);
+    assert_eq!(v["api_base"]["value"], "http://file.example/v1");
+    assert_eq!(v["api_base"]["source"], "profile");
+    assert_eq!(v["api_key"]["value"], "sk_test_…1234");
+    let v = show(&[], &[("SCOPIEN_API_BASE", "http://env.example/v1")]);
+    assert_eq!(v["api_base"]["value"], "http://env.example/v1");
+    assert_eq!(v["api_base"]["source"], "env");
+    let v =
+        show(&["--api-base", "http://flag.example/v1/"], &[("SCOPIEN_API_BASE", "http://env.example/v1")]);
+    assert_eq!(v["api_base"]["value"], "http://flag.example/v1");
+    assert_eq!(v["api_base"]["source"], "flag");
+    let v = show(&[], &[("SCOPIEN_PROFILE", "staging")]);
+    assert_eq!(v["api_base"]["value"], "http://staging.example/v1");
+    assert!(v["api_key"].is_null());
+    let v = show(&["--api-key", "sk_live_flagkey9999"], &[("SCOPIEN_API_KEY", "sk_live_envkey0000")]);
+    assert_eq!(v["api_key"]["source"], "flag");
+    assert_eq!(v["api_key"]["value"], "sk_live_…9999");
+}
+
+#[test]
+fn config_never_prints_the_full_key() {
+    let key = "sk_live_supersecretvalue1234";
+    let out = cmd().args(["config", "--api-key", key]).assert().success().get_output().clone();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(key));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(key));
+}
+
+#[test]
+fn broken_config_is_reported_only_when_needed() {
+    let dir = Dir::new();
+    let cfg = dir.write("config.toml", "this is [not toml");
+    cmd().args(["events", "--config"]).arg(&cfg).assert().success();
+}

@@ -1,0 +1,375 @@
+//! Shared test harness: run the real binary, wait for its `Ready!` line, and
+//! closure-driven HTTP servers on 127.0.0.1 port 0 that record what they get.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+
+/// How long any wait in a test may take before it fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The binary under test with a clean environment: no SCOPIEN_* variables, no
+/// colour, and a private config path so no real config is ever read.
+pub fn bin() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("scopien-hooks"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("SCOPIEN_") || k == "NO_COLOR" || k == "FORCE_COLOR" {
+            cmd.env_remove(k);
+        }
+    }
+    let cfg = std::env::temp_dir().join(format!("scopien-hooks-test-none-{}", std::process::id()));
+    cmd.env("SCOPIEN_CONFIG", cfg.join("config.toml"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// `assert_cmd` wrapper around [`bin`].
+pub fn cmd() -> assert_cmd::Command {
+    assert_cmd::Command::from_std(bin())
+}
+
+/// A request as a test server received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+impl Recorded {
+    /// A header as a string ("" when absent).
+    pub fn header(&self, name: &str) -> String {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+}
+
+/// What a test server answers.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub delay: Option<Duration>,
+}
+
+impl Reply {
+    pub fn status(status: u16) -> Self {
+        Reply { status, headers: vec![], body: Vec::new(), delay: None }
+    }
+    pub fn text(status: u16, body: &str) -> Self {
+        Reply { body: body.as_bytes().to_vec(), ..Reply::status(status) }
+    }
+    pub fn json(status: u16, value: serde_json::Value) -> Self {
+        Reply {
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: serde_json::to_vec(&value).unwrap(),
+            ..Reply::status(status)
+        }
+    }
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+    pub fn delayed(mut self, d: Duration) -> Self {
+        self.delay = Some(d);
+        self
+    }
+}
+
+type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
+
+/// An HTTP/1.1 server on 127.0.0.1 (port 0) in its own thread. Every request is
+/// recorded, then answered by the handler.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    seen: Arc<(Mutex<Vec<Recorded>>, Condvar)>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts a server answering with `handler`.
+    pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> TestServer {
+        let handler: Arc<Handler> = Arc::new(handler);
+        let seen: Arc<(Mutex<Vec<Recorded>>, Condvar)> = Arc::default();
+        let (addr_tx, addr_rx) = mpsc::channel();
+        let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let seen2 = seen.clone();
+        let thread = thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                loop {
+                    let (stream, _) = tokio::select! {
+                        r = listener.accept() => match r { Ok(s) => s, Err(_) => continue },
+                        _ = &mut stop_rx => break,
+                    };
+                    let handler = handler.clone();
+                    let seen = seen2.clone();
+                    tokio::spawn(async move {
+                        let svc = service_fn(move |req: Request<Incoming>| {
+                            let handler = handler.clone();
+                            let seen = seen.clone();
+                            async move {
+                                let (parts, body) = req.into_parts();
+                                let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                                let rec = Recorded {
+                                    method: parts.method.to_string(),
+                                    path: parts.uri.path().to_string(),
+                                    query: parts.uri.query().map(str::to_string),
+                                    headers: parts.headers,
+                                    body,
+                                };
+                                let reply = handler(&rec);
+                                {
+                                    let (lock, cv) = &*seen;
+                                    lock.lock().unwrap().push(rec);
+                                    cv.notify_all();
+                                }
+                                if let Some(d) = reply.delay {
+                                    tokio::time::sleep(d).await;
+                                }
+                                let mut resp = Response::builder().status(reply.status);
+                                for (k, v) in &reply.headers {
+                                    resp = resp.header(k, v);
+                                }
+                                Ok::<_, std::convert::Infallible>(
+                                    resp.body(Full::new(Bytes::from(reply.body))).unwrap(),
+                                )
+                            }
+                        });
+                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                    });
+                }
+            });
+        });
+        let addr = addr_rx.recv_timeout(WAIT).expect("test server started");
+        TestServer { addr, seen, shutdown: Some(stop_tx), thread: Some(thread) }
+    }
+
+    /// A server that answers every request with `status` and `OK`-like text.
+    pub fn ok() -> TestServer {
+        TestServer::start(|_| Reply::text(200, "OK"))
+    }
+
+    /// `http://127.0.0.1:PORT{path}`
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Everything received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.seen.0.lock().unwrap().clone()
+    }
+
+    /// Waits (bounded by [`WAIT`]) until at least `n` requests have arrived.
+    pub fn wait_for(&self, n: usize) -> Vec<Recorded> {
+        let (lock, cv) = &*self.seen;
+        let deadline = Instant::now() + WAIT;
+        let mut got = lock.lock().unwrap();
+        while got.len() < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {n} requests, got {}", got.len());
+            got = cv.wait_timeout(got, left).unwrap().0;
+        }
+        got.clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A long-running child (listen, emulate) whose stderr and stdout are read
+/// line by line in the background.
+pub struct Running {
+    pub child: Child,
+    /// The URL from the `Ready!` line.
+    pub url: String,
+    stderr: Receiver<String>,
+    stdout: Receiver<String>,
+    pub stderr_seen: Vec<String>,
+}
+
+fn pump(r: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(r).lines() {
+            match line {
+                Ok(l) => {
+                    if tx.send(l).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    rx
+}
+
+impl Running {
+    /// Spawns `cmd` and waits (bounded) for its `Ready!` line; the URL is the
+    /// first `http://` word on it.
+    pub fn start(mut cmd: Command) -> Running {
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn the binary");
+        let stderr = pump(child.stderr.take().unwrap());
+        let stdout = pump(child.stdout.take().unwrap());
+        let mut r = Running { child, url: String::new(), stderr, stdout, stderr_seen: Vec::new() };
+        let line = r.stderr_until(|l| l.starts_with("Ready!"));
+        r.url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .expect("Ready! line has a URL")
+            .trim_end_matches([',', '.'])
+            .to_string();
+        r
+    }
+
+    /// Waits (bounded) for a stderr line matching `pred`, returning it.
+    pub fn stderr_until(&mut self, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stderr.recv_timeout(left) {
+                Ok(l) => {
+                    self.stderr_seen.push(l.clone());
+                    if pred(&l) {
+                        return l;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = self.child.kill();
+                    panic!("timed out waiting for a stderr line; saw: {:#?}", self.stderr_seen)
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("stderr closed before the expected line; saw: {:#?}", self.stderr_seen)
+                }
+            }
+        }
+    }
+
+    /// Waits (bounded) for the next stdout line.
+    pub fn stdout_line(&mut self) -> String {
+        match self.stdout.recv_timeout(WAIT) {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = self.child.kill();
+                panic!("no stdout line ({e:?}); stderr: {:#?}", self.stderr_seen)
+            }
+        }
+    }
+
+    /// Sends a signal (`TERM`, `INT`, `KILL`) to the child.
+    pub fn signal(&self, sig: &str) {
+        let ok =
+            Command::new("kill").arg(format!("-{sig}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(ok.success());
+    }
+
+    /// Waits (bounded) for the child to exit; returns its status, the rest of
+    /// stdout and the rest of stderr.
+    pub fn wait(mut self) -> (ExitStatus, Vec<String>, Vec<String>) {
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("process did not exit in time; stderr: {:#?}", self.stderr_seen);
+            }
+            thread::sleep(Duration::from_millis(20));
+        };
+        let out: Vec<String> = drain(&self.stdout);
+        let mut err = std::mem::take(&mut self.stderr_seen);
+        err.extend(drain(&self.stderr));
+        (status, out, err)
+    }
+}
+
+fn drain(rx: &Receiver<String>) -> Vec<String> {
+    let mut v = Vec::new();
+    // The pump threads end at EOF once the child has exited.
+    while let Ok(l) = rx.recv_timeout(Duration::from_secs(5)) {
+        v.push(l);
+    }
+    v
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A temporary directory with a helper to write files.
+pub struct Dir {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir { tmp: tempfile::tempdir().unwrap() }
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+    pub fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+}
+
+/// HMAC-SHA256 signature header (`sha256=<hex>`) computed independently of the
+/// crate under test, the way the docs' "Verification Process" does.
+pub fn doc_signature(secret: &str, body: &[u8]) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
