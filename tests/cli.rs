@@ -205,3 +205,22 @@ fn broken_config_is_reported_only_when_needed() {
     let cfg = dir.write("config.toml", "this is [not toml");
     cmd().args(["events", "--config"]).arg(&cfg).assert().success();
 }
+
+#[test]
+fn install_script_help_and_missing_cargo() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let help = std::process::Command::new("bash").arg(&script).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--no-completions"));
+    let bad = std::process::Command::new("bash").arg(&script).arg("--frob").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    // A PATH with the shell's tools but no cargo.
+    let no_cargo = std::process::Command::new("bash")
+        .arg(&script)
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(no_cargo.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_cargo.stderr).contains("cargo is not installed"));
+}
