@@ -102,7 +102,10 @@ pub async fn create(args: &CreateArgs, ctx: &Context, client: &Client) -> Result
     let created = client.create_webhook(&plan.body).await?;
     show(ctx, &created.raw, &created.value, Secret::Full);
     if created.value.secret.is_some() {
-        ctx.printer.status("Save the signing secret now: other views show it redacted.");
+        ctx.printer.status(
+            "This is the only time the signing secret is shown in full (unless you ask with \
+             `get --show-secret`): save it now.",
+        );
     }
     Ok(ExitStatus::Success)
 }
