@@ -977,4 +977,21 @@ fn register_verifies_with_the_fresh_secret_then_deletes() {
     assert_eq!(status.code(), Some(0));
     let reqs = server.wait_for(2);
     assert_eq!((reqs[1].method.as_str(), reqs[1].path.as_str()), ("DELETE", "/v1/webhooks/wh_reg1"));
+
+    // SIGTERM (like Ctrl-C) stops the listener, and the webhook is still deleted.
+    let mut c = bin();
+    c.args(["--api-base", &server.url("/v1"), "--api-key", KEY]).args([
+        "listen",
+        "--register",
+        "https://abc.ngrok.io/hook",
+        "--port",
+        "0",
+    ]);
+    let r = common::Running::start(c);
+    r.signal("TERM");
+    let (status, _, _) = r.wait();
+    assert_eq!(status.code(), Some(0));
+    let reqs = server.wait_for(4);
+    assert_eq!(reqs[2].method, "POST");
+    assert_eq!((reqs[3].method.as_str(), reqs[3].path.as_str()), ("DELETE", "/v1/webhooks/wh_reg1"));
 }

@@ -143,7 +143,7 @@ pub struct Fetched<T> {
 }
 
 /// The management API client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: Url,
@@ -153,6 +153,17 @@ pub struct Client {
     redacted_auth: String,
     printer: Printer,
     retry: RetryPolicy,
+}
+
+/// Written by hand so that a debug print can never show the key.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base.as_str())
+            .field("api_key", &ids::redact(&self.api_key))
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -401,6 +412,13 @@ impl Client {
                             .map(|d| d.min(self.retry.max_retry_after))
                             .unwrap_or_else(|| self.retry.backoff(retry));
                         self.trace_wait(&format!("{status}"), wait);
+                        if wait >= Duration::from_secs(1) {
+                            // Long waits (a Retry-After, usually) should not look like a hang.
+                            self.printer.status(&format!(
+                                "The API answered {status}; retrying in {} s…",
+                                wait.as_secs_f64().ceil()
+                            ));
+                        }
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -654,8 +672,10 @@ mod tests {
         let p = Printer::new(false, crate::cli::ColorChoice::Never, Verbosity::Quiet);
         assert!(Client::new("ftp://x/v1", "sk_test_abc", p.clone()).is_err());
         assert!(Client::new("not a url", "sk_test_abc", p.clone()).is_err());
-        let c = Client::new("http://127.0.0.1:9/v1", "sk_test_abc", p).unwrap();
+        let c = Client::new("http://127.0.0.1:9/v1", "sk_test_abcdef123456", p).unwrap();
         assert_eq!(c.base.as_str(), "http://127.0.0.1:9/v1/");
         assert_eq!(c.host(), "127.0.0.1:9");
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("sk_test_abcdef123456") && debug.contains("sk_test_…3456"), "{debug}");
     }
 }
