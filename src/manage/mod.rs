@@ -1,11 +1,78 @@
 //! The management commands: create, list, get, update, disable, enable, delete,
 //! deliveries, redeliver, login, logout, `send-test wh_…` and `listen --register`.
+//!
+//! Every check on the arguments happens before the first request; a failed check
+//! is a usage error (exit 2) and nothing is sent.
 
+pub mod auth;
+pub mod checks;
+pub mod deliveries;
+pub mod prompts;
+pub mod register;
+pub mod views;
+pub mod webhooks;
+
+use std::future::Future;
+
+use crate::api::client::Client;
 use crate::cli::Command;
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
 
 /// Runs one management command (any command routed here by `dispatch`).
-pub async fn run(_command: Command, _ctx: &Context) -> Result<ExitStatus> {
-    Err(Error::failure("management commands are not available in this build yet"))
+pub async fn run(command: Command, ctx: &Context) -> Result<ExitStatus> {
+    match command {
+        Command::Login => return auth::login(ctx).await,
+        Command::Logout => return auth::logout(ctx),
+        _ => {}
+    }
+    let client = || -> Result<Client> {
+        let key = ctx.settings.require_api_key()?;
+        Ok(Client::new(&ctx.settings.api_base.value, key, ctx.printer.clone())?)
+    };
+    match command {
+        Command::Create(args) => webhooks::create(&args, ctx, &client()?).await,
+        Command::List(args) => webhooks::list(&args, ctx, &client()?).await,
+        Command::Get(args) => webhooks::get(&args, ctx, &client()?).await,
+        Command::Update(args) => webhooks::update(&args, ctx, &client()?).await,
+        Command::Disable(args) => webhooks::set_enabled(&args, false, ctx, &client()?).await,
+        Command::Enable(args) => webhooks::set_enabled(&args, true, ctx, &client()?).await,
+        Command::Delete(args) => webhooks::delete(&args, ctx, &client()?).await,
+        Command::SendTest(args) => webhooks::send_test(&args, ctx, &client()?).await,
+        Command::Deliveries(args) => deliveries::deliveries(&args, ctx, &client()?).await,
+        Command::Redeliver(args) => deliveries::redeliver(&args, ctx, &client()?).await,
+        Command::Listen(args) => register::run(&args, ctx, &client()?).await,
+        other => Err(Error::failure(format!("not a management command: {other:?}"))),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, not when first polled, so a signal that arrives in between is kept.
+pub fn shutdown_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(interrupt) => {}
+                _ = wait(terminate) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

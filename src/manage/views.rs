@@ -1,0 +1,235 @@
+//! Human views: the webhook table, one webhook's detail view, and the docs'
+//! "Recent Deliveries" view. Each returns lines so the caller decides where they go.
+
+use colored::Colorize;
+use comfy_table::{ContentArrangement, Table, presets};
+
+use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
+use crate::ids;
+use crate::payload;
+
+/// How a webhook's signing secret is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    /// `whsec_…f456`
+    Redacted,
+    /// In full (`create`, `get --show-secret`).
+    Full,
+}
+
+fn status_word(s: WebhookStatus) -> String {
+    match s {
+        WebhookStatus::Active => s.as_str().green().to_string(),
+        WebhookStatus::Disabled => s.as_str().yellow().to_string(),
+    }
+}
+
+/// The `list` table: aligned columns, wrapped to the terminal width on a terminal.
+pub fn webhook_table(hooks: &[Webhook]) -> Vec<String> {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Dynamic).set_header([
+        "ID",
+        "STATUS",
+        "URL",
+        "EVENTS",
+        "DESCRIPTION",
+    ]);
+    for w in hooks {
+        table.add_row([
+            w.id.clone(),
+            w.status.as_str().to_string(),
+            w.url.clone(),
+            w.events.join(", "),
+            w.description.clone().unwrap_or_default(),
+        ]);
+    }
+    table.lines().map(|l| l.trim_end().to_string()).collect()
+}
+
+/// One webhook in full.
+pub fn webhook_detail(w: &Webhook, secret: Secret) -> Vec<String> {
+    let mut lines = vec![format!("{}  {}", w.id.bold(), status_word(w.status))];
+    let mut field = |label: &str, value: String| lines.push(format!("  {:<13}{value}", format!("{label}:")));
+    field("URL", w.url.clone());
+    field("Events", if w.events.is_empty() { "(none)".into() } else { w.events.join(", ") });
+    if let Some(d) = w.description.as_deref().filter(|d| !d.is_empty()) {
+        field("Description", d.to_string());
+    }
+    if let Some(s) = &w.secret {
+        field(
+            "Secret",
+            match secret {
+                Secret::Full => s.clone(),
+                Secret::Redacted => ids::redact(s),
+            },
+        );
+    }
+    if !w.headers.is_empty() {
+        let list: Vec<String> = w.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        field("Headers", list.join(", "));
+    }
+    if !w.filters.is_empty() {
+        let list: Vec<String> = w.filters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        field("Filters", list.join(", "));
+    }
+    let batch = if w.batch {
+        let size = w.max_batch_size.map_or(String::new(), |n| format!(", up to {n} events"));
+        let wait = w.max_wait_time.map_or(String::new(), |s| format!(", waits {s} s"));
+        format!("on{size}{wait}")
+    } else {
+        "off".to_string()
+    };
+    field("Batch", batch);
+    if let Some(c) = &w.created_at {
+        field("Created", c.clone());
+    }
+    if let Some(u) = &w.updated_at {
+        field("Updated", u.clone());
+    }
+    lines
+}
+
+/// The title of the deliveries view, as the docs draw it.
+pub fn deliveries_title() -> Vec<String> {
+    vec!["Recent Deliveries".bold().to_string(), "─".repeat(41)]
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, for [`delivery_block`].
+pub fn today() -> String {
+    payload::timestamp_now()[..10].to_string()
+}
+
+/// `10:45 AM` for a timestamp of `today`, `2026-01-22 10:45 AM` otherwise (UTC).
+pub fn clock(timestamp: &str, today: &str) -> String {
+    let Some(t) = payload::parse_timestamp(timestamp) else {
+        return timestamp.to_string();
+    };
+    let iso = payload::timestamp_at(t);
+    let (date, hour, minute) = (&iso[..10], iso[11..13].parse::<u32>().unwrap_or(0), &iso[14..16]);
+    let (h12, half) = match hour {
+        0 => (12, "AM"),
+        1..=11 => (hour, "AM"),
+        12 => (12, "PM"),
+        _ => (hour - 12, "PM"),
+    };
+    let time = format!("{h12}:{minute} {half}");
+    if date == today { time } else { format!("{date} {time}") }
+}
+
+/// One delivery in the docs' format:
+///
+/// ```text
+/// ❌ 10:15 AM - case.updated  dlv_…
+///    Status: 500 Internal Server Error
+///    Retried: 3 times
+///    Next retry: 10:20 AM
+/// ```
+pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
+    let mark = match d.status {
+        DeliveryStatus::Succeeded => "✅",
+        DeliveryStatus::Failed => "❌",
+        DeliveryStatus::Pending => "⏳",
+    };
+    let mut lines =
+        vec![format!("{mark} {} - {}  {}", clock(&d.created_at, today), d.event.bold(), d.id.dimmed())];
+    let status = match (d.response_status, d.status) {
+        (Some(code), _) => {
+            let reason =
+                http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+            let text = format!("{code} {reason}").trim_end().to_string();
+            if (200..300).contains(&code) { text.green().to_string() } else { text.red().to_string() }
+        }
+        (None, DeliveryStatus::Pending) => "not attempted yet".to_string(),
+        (None, _) => "no response".red().to_string(),
+    };
+    lines.push(format!("   Status: {status}"));
+    if let Some(e) = d.error.as_deref().filter(|e| !e.is_empty()) {
+        lines.push(format!("   Error: {e}"));
+    }
+    if let Some(ms) = d.duration_ms {
+        lines.push(format!("   Duration: {ms}ms"));
+    }
+    if d.attempt > 1 {
+        let n = d.attempt - 1;
+        lines.push(format!("   Retried: {n} time{}", if n == 1 { "" } else { "s" }));
+    }
+    if let Some(next) = &d.next_retry_at {
+        lines.push(format!("   Next retry: {}", clock(next, today)));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn delivery(v: serde_json::Value) -> Delivery {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn clock_formats() {
+        assert_eq!(clock("2026-01-22T10:45:00Z", "2026-01-22"), "10:45 AM");
+        assert_eq!(clock("2026-01-22T00:05:00Z", "2026-01-22"), "12:05 AM");
+        assert_eq!(clock("2026-01-22T12:30:00Z", "2026-01-22"), "12:30 PM");
+        assert_eq!(clock("2026-01-22T22:15:09Z", "2026-01-23"), "2026-01-22 10:15 PM");
+        assert_eq!(clock("garbage", "2026-01-22"), "garbage");
+    }
+
+    #[test]
+    fn delivery_blocks_match_the_docs() {
+        colored::control::set_override(false);
+        let ok = delivery(
+            json!({"id":"dlv_1","webhookId":"wh_1","eventId":"evt_1","event":"opportunity.updated",
+            "attempt":1,"status":"succeeded","responseStatus":200,"durationMs":234,"createdAt":"2026-01-22T10:45:00Z"}),
+        );
+        assert_eq!(
+            delivery_block(&ok, "2026-01-22"),
+            ["✅ 10:45 AM - opportunity.updated  dlv_1", "   Status: 200 OK", "   Duration: 234ms"]
+        );
+        let failed = delivery(
+            json!({"id":"dlv_2","webhookId":"wh_1","eventId":"evt_2","event":"case.updated",
+            "attempt":4,"status":"failed","responseStatus":500,"durationMs":12,"createdAt":"2026-01-22T10:15:00Z",
+            "nextRetryAt":"2026-01-22T10:20:00Z"}),
+        );
+        let lines = delivery_block(&failed, "2026-01-22");
+        assert_eq!(lines[0], "❌ 10:15 AM - case.updated  dlv_2");
+        assert!(lines.contains(&"   Status: 500 Internal Server Error".to_string()));
+        assert!(lines.contains(&"   Retried: 3 times".to_string()));
+        assert_eq!(lines.last().unwrap(), "   Next retry: 10:20 AM");
+        let pending =
+            delivery(json!({"id":"dlv_3","webhookId":"wh_1","eventId":"evt_3","event":"lead.created",
+            "attempt":1,"status":"pending","createdAt":"2026-01-22T10:15:00Z"}));
+        assert!(delivery_block(&pending, "2026-01-22")[0].starts_with("⏳"));
+    }
+
+    #[test]
+    fn detail_redacts_unless_asked() {
+        colored::control::set_override(false);
+        let w: Webhook =
+            serde_json::from_value(json!({"id":"wh_1","url":"https://x.test/h","events":["lead.*"],
+            "secret":"whsec_abc123def456","status":"disabled","headers":{"X-Env":"prod"},
+            "filters":{"amount_greater_than":5},"batch":true,"maxBatchSize":10}))
+            .unwrap();
+        let text = webhook_detail(&w, Secret::Redacted).join("\n");
+        assert!(text.contains("whsec_…f456") && !text.contains("whsec_abc123def456"));
+        assert!(text.contains("X-Env: prod") && text.contains("amount_greater_than=5"));
+        assert!(text.contains("on, up to 10 events") && text.contains("disabled"));
+        assert!(webhook_detail(&w, Secret::Full).join("\n").contains("whsec_abc123def456"));
+    }
+
+    #[test]
+    fn table_aligns_columns() {
+        let hooks: Vec<Webhook> = serde_json::from_value(json!([
+            {"id":"wh_1","url":"https://a.test/h","events":["lead.*"]},
+            {"id":"wh_long_id","url":"https://b.test/hook","events":["*"],"status":"disabled","description":"B"}
+        ]))
+        .unwrap();
+        let lines = webhook_table(&hooks);
+        assert_eq!(lines.len(), 3);
+        let col = lines[0].find("URL").unwrap();
+        assert_eq!(lines[1].find("https://a").unwrap(), col);
+        assert_eq!(lines[2].find("https://b").unwrap(), col);
+    }
+}
