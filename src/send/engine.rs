@@ -1,0 +1,182 @@
+//! The sending engine: `concurrency` workers, each owning one connection and its
+//! own tally, pull request numbers from one atomic counter until the run is
+//! done. A request carries one event, or `--batch` events; it is built, signed
+//! and sent, then retried on the schedule (same body, so the same ids and
+//! timestamps) until it ends 2xx or the schedule runs out.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use http::HeaderMap;
+
+use crate::units::Schedule;
+
+use super::generator::Generator;
+use super::live::Live;
+use super::pacer::Pacer;
+use super::stats::{DeliveryRecord, Tally};
+use super::target::Target;
+use super::transport::{Attempt, Client, Connection};
+
+/// What to send, decided before the run starts.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Events in the whole run.
+    pub events: u64,
+    /// Events per request when batching.
+    pub batch: Option<usize>,
+    /// Requests in flight at most.
+    pub concurrency: usize,
+    /// Events per second, when paced.
+    pub rate: Option<f64>,
+    /// The retry schedule and time scale; `None` for a single attempt.
+    pub retry: Option<(Schedule, f64)>,
+    /// Keep one record per event (for `deliveries`).
+    pub keep_deliveries: bool,
+    /// Keep the last answer's body (single-event output).
+    pub keep_answer: bool,
+    /// The event name, for records.
+    pub event: Option<String>,
+}
+
+impl Plan {
+    fn per_request(&self) -> u64 {
+        self.batch.map_or(1, |b| b as u64)
+    }
+
+    /// Number of requests the run makes (before retries).
+    pub fn requests(&self) -> u64 {
+        self.events.div_ceil(self.per_request())
+    }
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Everything counted.
+    pub tally: Tally,
+    /// Wall time from the first request to the last answer.
+    pub elapsed: Duration,
+}
+
+struct Shared {
+    plan: Plan,
+    next: AtomicU64,
+    requests: u64,
+    pacer: Option<Pacer>,
+    headers: HeaderMap,
+    target: Target,
+    live: Arc<Live>,
+}
+
+/// Runs the plan to the end.
+pub async fn run(
+    plan: Plan,
+    client: &Client,
+    generator: Generator,
+    headers: HeaderMap,
+    target: &Target,
+    live: Arc<Live>,
+) -> Outcome {
+    let requests = plan.requests();
+    let workers = u64::try_from(plan.concurrency).unwrap_or(u64::MAX).min(requests).max(1);
+    let shared = Arc::new(Shared {
+        pacer: plan.rate.map(Pacer::new),
+        plan,
+        next: AtomicU64::new(0),
+        requests,
+        headers,
+        target: target.clone(),
+        live: live.clone(),
+    });
+    let ticker = tokio::spawn(live.clone().tick());
+    let start = Instant::now();
+    let handles: Vec<_> = (0..workers)
+        .map(|_| tokio::spawn(worker(shared.clone(), generator.clone(), client.connection())))
+        .collect();
+    let mut tally = Tally::new(shared.plan.keep_deliveries);
+    for h in handles {
+        match h.await {
+            Ok(t) => tally.merge(t),
+            // A worker panicking is a bug; surface it rather than under-count silently.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+    let elapsed = start.elapsed();
+    ticker.abort();
+    live.clear();
+    tally.finish();
+    Outcome { tally, elapsed }
+}
+
+async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connection) -> Tally {
+    let plan = &shared.plan;
+    let per = plan.per_request();
+    let mut tally = Tally::new(plan.keep_deliveries);
+    loop {
+        let index = shared.next.fetch_add(1, Ordering::Relaxed);
+        if index >= shared.requests {
+            break;
+        }
+        let events = per.min(plan.events - index * per);
+        if let Some(pacer) = &shared.pacer {
+            pacer.wait(events as usize).await;
+        }
+        let out = generator.build(events as usize);
+        let (last, attempts) = send_with_retries(&shared, &mut conn, &generator, &out, &mut tally).await;
+        let error = last.result.as_ref().err().map(|f| f.describe(&shared.target));
+        tally.record_outcome(events, &last, error.as_deref());
+        if let Some(records) = &mut tally.deliveries {
+            for (k, event_id) in generator.last_ids().into_iter().enumerate() {
+                records.push(DeliveryRecord {
+                    index: index * per + k as u64,
+                    event_id,
+                    event: plan.event.clone(),
+                    status: last.status(),
+                    duration: last.duration,
+                    attempts,
+                    error: error.clone(),
+                });
+            }
+        }
+        if plan.keep_answer {
+            tally.last_answer = last.result.ok();
+        }
+        shared.live.finished(events);
+    }
+    tally
+}
+
+/// Sends one request until it ends 2xx or the schedule runs out; returns the last
+/// attempt and how many were made.
+async fn send_with_retries(
+    shared: &Shared,
+    conn: &mut Connection,
+    generator: &Generator,
+    out: &super::generator::Outgoing,
+    tally: &mut Tally,
+) -> (Attempt, u32) {
+    let (schedule, scale) = match &shared.plan.retry {
+        Some((s, f)) => (Some(s), *f),
+        None => (None, 1.0),
+    };
+    let max = schedule.map_or(1, Schedule::attempts).max(1);
+    let mut n = 1;
+    if let Some(first) = schedule.and_then(|s| s.wait_before(1, scale))
+        && !first.is_zero()
+    {
+        tokio::time::sleep(first).await;
+    }
+    loop {
+        let attempt = conn.send(&shared.headers, Some(&out.signature), out.body.clone()).await;
+        tally.record_latency(&attempt);
+        if attempt.ok() || n >= max {
+            return (attempt, n as u32);
+        }
+        let wait = schedule.and_then(|s| s.wait_before(n + 1, scale)).unwrap_or_default();
+        shared.live.retrying(&shared.target, generator.first_id(), &attempt, n, max, wait);
+        tokio::time::sleep(wait).await;
+        n += 1;
+    }
+}
