@@ -53,7 +53,8 @@ mod tests {
     #[test]
     fn shell_reads_back_the_exact_words() {
         let body = r#"{"name":"O'Brien & Sons","note":"$(rm -rf /) `x` \n\\ "}"#;
-        let cmd = command("http://127.0.0.1:1/a?b=c&d", &[("X-Env".into(), "it's".into())], body.as_bytes(), None);
+        let cmd =
+            command("http://127.0.0.1:1/a?b=c&d", &[("X-Env".into(), "it's".into())], body.as_bytes(), None);
         // Replace curl with printf to see the arguments the shell would pass.
         let script = format!("printf '%s\\n' {}", cmd.strip_prefix("curl ").unwrap());
         let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();

@@ -164,7 +164,8 @@ impl Generator {
             Source::Events(template) => {
                 self.ids.clear();
                 let per_event = self.size_hint + 1;
-                let mut body = Vec::with_capacity(if self.batched { per_event * events + 13 } else { per_event });
+                let mut body =
+                    Vec::with_capacity(if self.batched { per_event * events + 13 } else { per_event });
                 if self.batched {
                     body.extend_from_slice(br#"{"events":["#);
                 }

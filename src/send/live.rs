@@ -26,15 +26,16 @@ pub struct Live {
 impl Live {
     /// Live output for a run of `total` events.
     pub fn new(printer: &Printer, total: u64) -> Arc<Live> {
-        let bar = (total > 1 && printer.stderr_is_tty() && printer.verbosity() >= Verbosity::Normal).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} events ({per_sec}, {eta} left)",
-            ) {
-                bar.set_style(style);
-            }
-            bar
-        });
+        let bar =
+            (total > 1 && printer.stderr_is_tty() && printer.verbosity() >= Verbosity::Normal).then(|| {
+                let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} events ({per_sec}, {eta} left)",
+                ) {
+                    bar.set_style(style);
+                }
+                bar
+            });
         Arc::new(Live {
             done: AtomicU64::new(0),
             bar,

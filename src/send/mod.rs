@@ -69,7 +69,10 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         }
         None => {
             let template = Template::sample(&args.event, patch.as_ref());
-            (Generator::events(template, signer, args.signature_format, args.batch.is_some()), args.event.clone())
+            (
+                Generator::events(template, signer, args.signature_format, args.batch.is_some()),
+                args.event.clone(),
+            )
         }
     };
 
@@ -92,9 +95,13 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         return dry_run(ctx, &target, &run_headers, &out, args.payload.as_deref(), plan.requests());
     }
 
-    let client =
-        transport::Client::new(&target, args.timeout, if single { ANSWER_CAPTURE } else { 0 }, args.concurrency)
-            .await?;
+    let client = transport::Client::new(
+        &target,
+        args.timeout,
+        if single { ANSWER_CAPTURE } else { 0 },
+        args.concurrency,
+    )
+    .await?;
     printer.verbose(&format!(
         "POST {} · {} event(s) of {event_name} · concurrency {} · timeout {}",
         target.given,
@@ -116,9 +123,8 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
             printer.out_bytes(report::body_excerpt(answer).as_bytes());
         }
     } else {
-        printer.out_bytes(
-            report::human_summary(&target, Some(&event_name), tally, outcome.elapsed).as_bytes(),
-        );
+        printer
+            .out_bytes(report::human_summary(&target, Some(&event_name), tally, outcome.elapsed).as_bytes());
     }
     report::verdict(&target, tally)
 }

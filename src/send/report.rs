@@ -55,9 +55,9 @@ struct DeliveryDoc<'a> {
     error: Option<&'a str>,
 }
 
-/// The `--json` summary shared by `send-test` and `replay`.
+/// The `--json` summary shared by `send-test` and `replay`, fields in SPEC order.
 #[derive(Debug, Serialize)]
-struct SummaryDoc<'a> {
+pub struct SummaryDoc<'a> {
     url: &'a str,
     event: Option<&'a str>,
     sent: u64,
@@ -76,9 +76,14 @@ pub fn events_per_sec(tally: &Tally, elapsed: Duration) -> f64 {
     if secs > 0.0 { (tally.sent as f64 / secs * 100.0).round() / 100.0 } else { 0.0 }
 }
 
-/// The summary document as a JSON value.
-pub fn summary_json(url: &str, event: Option<&str>, tally: &Tally, elapsed: Duration) -> serde_json::Value {
-    let doc = SummaryDoc {
+/// The summary document.
+pub fn summary_json<'a>(
+    url: &'a str,
+    event: Option<&'a str>,
+    tally: &'a Tally,
+    elapsed: Duration,
+) -> SummaryDoc<'a> {
+    SummaryDoc {
         url,
         event,
         sent: tally.sent,
@@ -104,8 +109,7 @@ pub fn summary_json(url: &str, event: Option<&str>, tally: &Tally, elapsed: Dura
                 })
                 .collect()
         }),
-    };
-    serde_json::to_value(doc).expect("the summary serialises")
+    }
 }
 
 /// One line for one delivery: mark, status (or error), duration, event and id, attempts.
@@ -192,7 +196,8 @@ pub fn verdict(target: &Target, tally: &Tally) -> Result<ExitStatus> {
     if tally.failed == 0 {
         return Ok(ExitStatus::Success);
     }
-    let of = if tally.sent == 1 { String::new() } else { format!(" ({} of {} events)", tally.failed, tally.sent) };
+    let of =
+        if tally.sent == 1 { String::new() } else { format!(" ({} of {} events)", tally.failed, tally.sent) };
     if tally.refused {
         return Err(Error::failure(format!(
             "connection refused by {}: nothing is listening there{of}",
@@ -255,14 +260,18 @@ mod tests {
     #[test]
     fn json_shape() {
         let t = tally_with(200, 3);
-        let v = summary_json("http://x/", Some("lead.created"), &t, Duration::from_secs(1));
+        let v =
+            serde_json::to_value(summary_json("http://x/", Some("lead.created"), &t, Duration::from_secs(1)))
+                .unwrap();
         assert_eq!(v["sent"], 3);
         assert_eq!(v["status_counts"]["200"], 3);
         assert_eq!(v["events_per_sec"], 3.0);
         assert!(v["latency_ms"]["p50"].as_f64().unwrap() > 1.9);
         assert_eq!(v["deliveries"], serde_json::json!([]));
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
-        for k in ["url", "event", "sent", "succeeded", "failed", "status_counts", "latency_ms", "events_per_sec"] {
+        for k in
+            ["url", "event", "sent", "succeeded", "failed", "status_counts", "latency_ms", "events_per_sec"]
+        {
             assert!(keys.contains(&k.to_string()), "{k}");
         }
     }

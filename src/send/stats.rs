@@ -145,12 +145,12 @@ impl Tally {
 
     /// Latency at `quantile` in milliseconds, `None` when nothing was answered.
     pub fn latency_ms(&self, quantile: f64) -> Option<f64> {
-        (self.latency.len() > 0).then(|| self.latency.value_at_quantile(quantile) as f64 / 1000.0)
+        (!self.latency.is_empty()).then(|| self.latency.value_at_quantile(quantile) as f64 / 1000.0)
     }
 
     /// Highest latency in milliseconds, `None` when nothing was answered.
     pub fn max_ms(&self) -> Option<f64> {
-        (self.latency.len() > 0).then(|| self.latency.max() as f64 / 1000.0)
+        (!self.latency.is_empty()).then(|| self.latency.max() as f64 / 1000.0)
     }
 }
 

@@ -160,7 +160,12 @@ pub struct Connection {
 
 impl Connection {
     /// Sends `body` with `headers` plus the signature, bounded by the timeout.
-    pub async fn send(&mut self, headers: &HeaderMap, signature: Option<&HeaderValue>, body: Bytes) -> Attempt {
+    pub async fn send(
+        &mut self,
+        headers: &HeaderMap,
+        signature: Option<&HeaderValue>,
+        body: Bytes,
+    ) -> Attempt {
         let start = Instant::now();
         let timeout = self.shared.timeout;
         let result = match tokio::time::timeout(timeout, self.send_inner(headers, signature, body)).await {
