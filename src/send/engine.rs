@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 
 use crate::units::Schedule;
 
@@ -17,7 +17,7 @@ use super::live::Live;
 use super::pacer::Pacer;
 use super::stats::{DeliveryRecord, Tally};
 use super::target::Target;
-use super::transport::{Attempt, Client, Connection};
+use super::transport::{Attempt, Client, Connection, SIGNATURE};
 
 /// What to send, decided before the run starts.
 #[derive(Debug, Clone)]
@@ -38,6 +38,8 @@ pub struct Plan {
     pub keep_answer: bool,
     /// The event name, for records.
     pub event: Option<String>,
+    /// The per-request timeout (bounds the latency histogram).
+    pub timeout: Duration,
 }
 
 impl Plan {
@@ -81,6 +83,9 @@ pub async fn run(
 ) -> Outcome {
     let requests = plan.requests();
     let workers = u64::try_from(plan.concurrency).unwrap_or(u64::MAX).min(requests).max(1);
+    // A placeholder the per-request signature replaces in place, so the cloned map never grows.
+    let mut headers = headers;
+    headers.insert(SIGNATURE, HeaderValue::from_static(""));
     let shared = Arc::new(Shared {
         pacer: plan.rate.map(Pacer::new),
         plan,
@@ -95,7 +100,7 @@ pub async fn run(
     let handles: Vec<_> = (0..workers)
         .map(|_| tokio::spawn(worker(shared.clone(), generator.clone(), client.connection())))
         .collect();
-    let mut tally = Tally::new(shared.plan.keep_deliveries);
+    let mut tally = Tally::new(shared.plan.keep_deliveries, shared.plan.timeout);
     for h in handles {
         match h.await {
             Ok(t) => tally.merge(t),
@@ -113,7 +118,7 @@ pub async fn run(
 async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connection) -> Tally {
     let plan = &shared.plan;
     let per = plan.per_request();
-    let mut tally = Tally::new(plan.keep_deliveries);
+    let mut tally = Tally::new(plan.keep_deliveries, plan.timeout);
     loop {
         let index = shared.next.fetch_add(1, Ordering::Relaxed);
         if index >= shared.requests {
@@ -124,7 +129,7 @@ async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connect
             pacer.wait(events as usize).await;
         }
         let out = generator.build(events as usize);
-        let (last, attempts) = send_with_retries(&shared, &mut conn, &generator, &out, &mut tally).await;
+        let (last, attempts) = send_with_retries(&shared, &mut conn, &generator, out, &mut tally).await;
         let error = last.result.as_ref().err().map(|f| f.describe(&shared.target));
         tally.record_outcome(events, &last, error.as_deref());
         if let Some(records) = &mut tally.deliveries {
@@ -154,7 +159,7 @@ async fn send_with_retries(
     shared: &Shared,
     conn: &mut Connection,
     generator: &Generator,
-    out: &super::generator::Outgoing,
+    mut out: super::generator::Outgoing,
     tally: &mut Tally,
 ) -> (Attempt, u32) {
     let (schedule, scale) = match &shared.plan.retry {
@@ -169,7 +174,9 @@ async fn send_with_retries(
         tokio::time::sleep(first).await;
     }
     loop {
-        let attempt = conn.send(&shared.headers, Some(&out.signature), out.body.clone()).await;
+        // The last attempt takes the body itself; only retries need a handle kept.
+        let body = if n < max { out.body.clone() } else { std::mem::take(&mut out.body) };
+        let attempt = conn.send(&shared.headers, Some(&out.signature), body).await;
         tally.record_latency(&attempt);
         if attempt.ok() || n >= max {
             return (attempt, n as u32);

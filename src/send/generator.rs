@@ -17,6 +17,9 @@ use crate::ids;
 use crate::payload::{self, Template};
 use crate::signature::{PREFIX, Signer};
 
+const BATCH_OPEN: &[u8] = br#"{"events":["#;
+const BATCH_CLOSE: &[u8] = b"]}";
+
 /// An event id (`evt_` + 24 alphanumerics) kept on the stack.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct EventId([u8; 28]);
@@ -163,11 +166,16 @@ impl Generator {
             }
             Source::Events(template) => {
                 self.ids.clear();
-                let per_event = self.size_hint + 1;
-                let mut body =
-                    Vec::with_capacity(if self.batched { per_event * events + 13 } else { per_event });
+                // Ids and timestamps have fixed lengths, so the exact size is known:
+                // a buffer filled to capacity becomes `Bytes` without another allocation.
+                let exact = if self.batched {
+                    BATCH_OPEN.len() + self.size_hint * events + events.saturating_sub(1) + BATCH_CLOSE.len()
+                } else {
+                    self.size_hint
+                };
+                let mut body = Vec::with_capacity(exact);
                 if self.batched {
-                    body.extend_from_slice(br#"{"events":["#);
+                    body.extend_from_slice(BATCH_OPEN);
                 }
                 let timestamp = self.clock.now();
                 for i in 0..events {
@@ -179,7 +187,7 @@ impl Generator {
                     self.ids.push(id);
                 }
                 if self.batched {
-                    body.extend_from_slice(b"]}");
+                    body.extend_from_slice(BATCH_CLOSE);
                 }
                 let signature = signature_value(&self.signer, self.format, &body);
                 Outgoing { body: Bytes::from(body), signature }
@@ -244,6 +252,7 @@ mod tests {
         assert_eq!(got, want);
         let one = g.build(1);
         assert!(one.body.starts_with(br#"{"events":[{"#));
+        assert!(one.body.ends_with(b"}]}"));
     }
 
     #[test]

@@ -87,6 +87,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         keep_deliveries,
         keep_answer: single,
         event: Some(event_name.clone()),
+        timeout: args.timeout,
     };
 
     if args.dry_run {

@@ -12,8 +12,10 @@ use super::transport::{Answer, Attempt};
 /// Runs with more events than this leave out the per-event records.
 pub const KEEP_DELIVERIES: u64 = 1000;
 
-/// Latencies are recorded in microseconds, 1 µs to 1 hour, 3 significant figures.
-const HIST_MAX_US: u64 = 3_600_000_000;
+/// Latencies are recorded in microseconds with 3 significant figures, from 1 µs
+/// up to twice the longest possible request (the timeout bounds every attempt),
+/// and never less than this.
+const HIST_MIN_TOP_US: u64 = 1_000_000;
 
 /// One event's outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,10 +60,14 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// An empty tally; `keep` decides whether per-event records are kept.
-    pub fn new(keep: bool) -> Tally {
+    /// An empty tally; `keep` decides whether per-event records are kept, `longest`
+    /// is the longest a request can take (its timeout). Tallies merged together
+    /// must share `longest`.
+    pub fn new(keep: bool, longest: Duration) -> Tally {
+        let top = u64::try_from(longest.as_micros()).unwrap_or(u64::MAX / 4).saturating_mul(2);
         Tally {
-            latency: Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("valid histogram bounds"),
+            latency: Histogram::new_with_bounds(1, top.max(HIST_MIN_TOP_US), 3)
+                .expect("valid histogram bounds"),
             sent: 0,
             succeeded: 0,
             failed: 0,
@@ -175,13 +181,13 @@ mod tests {
 
     #[test]
     fn counts_events_and_statuses() {
-        let mut a = Tally::new(false);
+        let mut a = Tally::new(false, Duration::from_secs(5));
         for ms in 1..=100 {
             let at = answered(200, ms);
             a.record_latency(&at);
             a.record_outcome(1, &at, None);
         }
-        let mut b = Tally::new(false);
+        let mut b = Tally::new(false, Duration::from_secs(5));
         let bad = answered(500, 3);
         b.record_latency(&bad);
         b.record_outcome(5, &bad, None);
@@ -202,7 +208,7 @@ mod tests {
 
     #[test]
     fn empty_latency_is_none() {
-        let t = Tally::new(true);
+        let t = Tally::new(true, Duration::from_secs(5));
         assert_eq!(t.latency_ms(0.5), None);
         assert_eq!(t.max_ms(), None);
         assert_eq!(t.deliveries, Some(vec![]));
