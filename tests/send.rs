@@ -187,11 +187,11 @@ fn batches_wrap_events_and_count_them() {
 #[test]
 fn custom_headers_arrive_but_cannot_replace_the_signature() {
     let server = TestServer::ok();
-    send(&server.url("/"))
-        .args(["-H", "X-Env: staging", "-H", "Authorization: Bearer token123"])
-        .assert()
-        .success();
+    // By name: every address `localhost` resolves to is tried until one answers.
+    let by_name = format!("http://localhost:{}/", server.addr.port());
+    send(&by_name).args(["-H", "X-Env: staging", "-H", "Authorization: Bearer token123"]).assert().success();
     let r = &server.wait_for(1)[0];
+    assert_eq!(r.header("host"), format!("localhost:{}", server.addr.port()));
     assert_eq!(r.header("x-env"), "staging");
     assert_eq!(r.header("authorization"), "Bearer token123");
     assert_eq!(r.header("content-type"), "application/json");
@@ -475,4 +475,18 @@ fn replay_bad_input() {
         .code(1)
         .stderr(predicate::str::contains("nothing was sent"));
     assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_then_the_summary() {
+    let server = TestServer::ok();
+    let mut c = common::bin();
+    c.args(["send-test", &server.url("/"), "--secret", SECRET, "--count", "30", "--rate", "100"]);
+    c.env("TERM", "xterm");
+    let mut pty =
+        rexpect::session::spawn_command(c, Some(common::WAIT.as_millis() as u64)).expect("spawn in a pty");
+    pty.exp_string("/30 events").expect("a progress bar");
+    pty.exp_string("Sent 30 events").expect("the summary");
+    pty.exp_string("succeeded  30").expect("all succeeded");
+    pty.exp_eof().expect("the command ends");
 }

@@ -227,7 +227,16 @@ pub fn verdict(target: &Target, tally: &Tally) -> Result<ExitStatus> {
     reasons.extend(
         tally.errors.iter().map(|(e, n)| if tally.sent == 1 { e.clone() } else { format!("{e} ×{n}") }),
     );
-    let err = Error::failure(format!("the delivery did not end 2xx{of}: {}", reasons.join(", ")));
+    let err = if tally.sent == 1 {
+        Error::failure(format!("the delivery did not end 2xx: {}", reasons.join(", ")))
+    } else {
+        Error::failure(format!(
+            "{} of {} events did not end 2xx: {}",
+            tally.failed,
+            tally.sent,
+            reasons.join(", ")
+        ))
+    };
     let timed_out = tally.errors.iter().any(|(e, _)| e.starts_with("timed out"));
     Err(if timed_out {
         err.with_hint("receivers must answer within 5 s (the docs' deadline); raise --timeout only to debug")

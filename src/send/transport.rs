@@ -296,7 +296,7 @@ async fn send_tls(
     let mut kept = Vec::new();
     let mut len = 0u64;
     while let Some(chunk) =
-        resp.chunk().await.map_err(|e| Failure::Broken(format!("the answer broke off: {}", chain(&e))))?
+        resp.chunk().await.map_err(|e| Failure::Broken(format!("the answer broke off: {}", innermost(&e))))?
     {
         len += chunk.len() as u64;
         if kept.len() < capture {
@@ -317,7 +317,17 @@ fn classify_reqwest(e: &reqwest::Error) -> Failure {
         }
         source = s.source();
     }
-    if e.is_connect() { Failure::Connect(chain(e)) } else { Failure::Broken(chain(e)) }
+    // reqwest's own text repeats the URL; the innermost cause says what happened.
+    let reason = innermost(e);
+    if e.is_connect() { Failure::Connect(reason) } else { Failure::Broken(reason) }
+}
+
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    last.to_string()
 }
 
 /// An error and its causes on one line, skipping repeats.
