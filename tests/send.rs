@@ -490,3 +490,27 @@ fn a_terminal_gets_a_progress_bar_then_the_summary() {
     pty.exp_string("succeeded  30").expect("all succeeded");
     pty.exp_eof().expect("the command ends");
 }
+
+#[test]
+fn ctrl_c_stops_a_long_run_and_reports_what_was_sent() {
+    let server = TestServer::ok();
+    let mut c = common::bin();
+    c.args(["send-test", &server.url("/"), "--secret", SECRET, "--count", "1000", "--rate", "20", "--json"]);
+    c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    server.wait_for(2);
+    let killed = std::process::Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + common::WAIT;
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "send-test did not stop after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the summary is still printed");
+    let sent = v["sent"].as_u64().unwrap();
+    assert!((2..1000).contains(&sent), "{sent}");
+    assert_eq!(v["succeeded"].as_u64(), Some(sent));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+}

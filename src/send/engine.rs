@@ -2,13 +2,16 @@
 //! own tally, pull request numbers from one atomic counter until the run is
 //! done. A request carries one event, or `--batch` events; it is built, signed
 //! and sent, then retried on the schedule (same body, so the same ids and
-//! timestamps) until it ends 2xx or the schedule runs out.
+//! timestamps) until it ends 2xx or the schedule runs out. Ctrl-C stops handing
+//! out requests and cuts waits short; requests in flight finish (each is bounded
+//! by the timeout) and the run reports what it did.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderValue};
+use tokio_util::sync::CancellationToken;
 
 use crate::units::Schedule;
 
@@ -60,6 +63,31 @@ pub struct Outcome {
     pub tally: Tally,
     /// Wall time from the first request to the last answer.
     pub elapsed: Duration,
+    /// Whether Ctrl-C ended the run early.
+    pub interrupted: bool,
+}
+
+/// A token cancelled on the first Ctrl-C, and the task watching for it (abort it
+/// when the work is done).
+pub fn interrupt_token() -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let token = CancellationToken::new();
+    let watched = token.clone();
+    // Registered here, before any request leaves, not when the task first runs.
+    #[cfg(unix)]
+    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    let watcher = tokio::spawn(async move {
+        #[cfg(unix)]
+        let got = match interrupt {
+            Ok(mut s) => s.recv().await.is_some(),
+            Err(_) => false,
+        };
+        #[cfg(not(unix))]
+        let got = tokio::signal::ctrl_c().await.is_ok();
+        if got {
+            watched.cancel();
+        }
+    });
+    (token, watcher)
 }
 
 struct Shared {
@@ -70,9 +98,10 @@ struct Shared {
     headers: HeaderMap,
     target: Target,
     live: Arc<Live>,
+    stop: CancellationToken,
 }
 
-/// Runs the plan to the end.
+/// Runs the plan to the end (or until Ctrl-C).
 pub async fn run(
     plan: Plan,
     client: &Client,
@@ -81,6 +110,7 @@ pub async fn run(
     target: &Target,
     live: Arc<Live>,
 ) -> Outcome {
+    let (stop, watcher) = interrupt_token();
     let requests = plan.requests();
     let workers = u64::try_from(plan.concurrency).unwrap_or(u64::MAX).min(requests).max(1);
     // A placeholder the per-request signature replaces in place, so the cloned map never grows.
@@ -94,6 +124,7 @@ pub async fn run(
         headers,
         target: target.clone(),
         live: live.clone(),
+        stop: stop.clone(),
     });
     let ticker = tokio::spawn(live.clone().tick());
     let start = Instant::now();
@@ -110,9 +141,10 @@ pub async fn run(
     }
     let elapsed = start.elapsed();
     ticker.abort();
+    watcher.abort();
     live.clear();
     tally.finish();
-    Outcome { tally, elapsed }
+    Outcome { tally, elapsed, interrupted: stop.is_cancelled() }
 }
 
 async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connection) -> Tally {
@@ -120,13 +152,19 @@ async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connect
     let per = plan.per_request();
     let mut tally = Tally::new(plan.keep_deliveries, plan.timeout);
     loop {
+        if shared.stop.is_cancelled() {
+            break;
+        }
         let index = shared.next.fetch_add(1, Ordering::Relaxed);
         if index >= shared.requests {
             break;
         }
         let events = per.min(plan.events - index * per);
         if let Some(pacer) = &shared.pacer {
-            pacer.wait(events as usize).await;
+            tokio::select! {
+                () = pacer.wait(events as usize) => {}
+                () = shared.stop.cancelled() => break,
+            }
         }
         let out = generator.build(events as usize);
         let (last, attempts) = send_with_retries(&shared, &mut conn, &generator, out, &mut tally).await;
@@ -183,7 +221,11 @@ async fn send_with_retries(
         }
         let wait = schedule.and_then(|s| s.wait_before(n + 1, scale)).unwrap_or_default();
         shared.live.retrying(&shared.target, generator.first_id(), &attempt, n, max, wait);
-        tokio::time::sleep(wait).await;
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            // Interrupted while waiting: the event ends with the attempt it had.
+            () = shared.stop.cancelled() => return (attempt, n as u32),
+        }
         n += 1;
     }
 }

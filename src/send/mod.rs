@@ -113,6 +113,9 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
     let live = live::Live::new(printer, args.count);
     let outcome = engine::run(plan, &client, generator, run_headers.map, &target, live).await;
     let tally = &outcome.tally;
+    if outcome.interrupted {
+        printer.warn(&format!("interrupted: {} of {} events were sent", tally.sent, args.count));
+    }
 
     if printer.json() {
         printer.out_json(&report::summary_json(&target.given, Some(&event_name), tally, outcome.elapsed));
@@ -127,7 +130,13 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         printer
             .out_bytes(report::human_summary(&target, Some(&event_name), tally, outcome.elapsed).as_bytes());
     }
-    report::verdict(&target, tally)
+    match report::verdict(&target, tally) {
+        Ok(_) if outcome.interrupted => Err(Error::failure(format!(
+            "interrupted before every event was sent ({} of {})",
+            tally.sent, args.count
+        ))),
+        other => other,
+    }
 }
 
 /// `replay FILE --to URL`.

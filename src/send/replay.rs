@@ -161,8 +161,13 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     let mut reader = tokio::io::BufReader::new(file);
     let mut line = Vec::new();
     let (mut line_no, mut skipped, mut requests, mut unsigned) = (0u64, 0u64, 0u64, 0u64);
+    let (stop, watcher) = super::engine::interrupt_token();
     let start = std::time::Instant::now();
     loop {
+        if stop.is_cancelled() {
+            printer.warn(&format!("interrupted after {requests} deliveries"));
+            break;
+        }
         line.clear();
         let n = reader
             .read_until(b'\n', &mut line)
@@ -198,7 +203,10 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
         }
         let headers = request_headers(&target, &saved);
         if let Some(p) = &pacer {
-            p.wait(1).await;
+            tokio::select! {
+                () = p.wait(1) => {}
+                () = stop.cancelled() => continue,
+            }
         }
         let attempt = conn.send(&headers, signature.as_ref(), saved.body.clone()).await;
         requests += 1;
@@ -213,6 +221,7 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
         }
     }
     let elapsed = start.elapsed();
+    watcher.abort();
     if unsigned > 0 {
         printer.warn(&format!(
             "{unsigned} saved deliveries had no signature and were sent unsigned (pass --secret to sign them)"
@@ -238,7 +247,12 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
             tally.sent, target.given, tally.succeeded, tally.failed
         ));
     }
-    report::verdict(&target, &tally)
+    match report::verdict(&target, &tally) {
+        Ok(_) if stop.is_cancelled() => {
+            Err(Error::failure(format!("interrupted after {requests} deliveries; the rest were not sent")))
+        }
+        other => other,
+    }
 }
 
 fn display(p: &Path) -> String {

@@ -19,6 +19,8 @@ use super::transport::Answer;
 const BODY_SHOWN_BYTES: usize = 1024;
 /// Most response-body lines shown for a single event.
 const BODY_SHOWN_LINES: usize = 12;
+/// Longest response-body line shown; longer ones end in `…`.
+const BODY_LINE_CHARS: usize = 200;
 
 /// `200 OK`, `418`, … for people.
 pub fn status_text(status: u16) -> String {
@@ -148,7 +150,14 @@ pub fn body_excerpt(answer: &Answer) -> String {
     if lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
-    let mut out: String = lines.iter().map(|l| format!("  {l}\n")).collect();
+    let mut out = String::new();
+    for line in &lines {
+        match line.char_indices().nth(BODY_LINE_CHARS) {
+            Some((at, _)) => out.push_str(&format!("  {}…\n", &line[..at])),
+            None => out.push_str(&format!("  {line}\n")),
+        }
+    }
+    let cut = cut || lines.iter().any(|l| l.chars().count() > BODY_LINE_CHARS);
     if cut {
         out.push_str(&format!("  {}\n", format!("… ({} bytes in all)", answer.body_len).dimmed()));
     }
@@ -299,7 +308,7 @@ mod tests {
     fn excerpts_are_bounded() {
         let long = Answer { status: 200, body: vec![b'x'; 4096], body_len: 100_000 };
         let text = body_excerpt(&long);
-        assert!(text.len() < 1200, "{}", text.len());
+        assert!(text.len() < 300, "{}", text.len());
         assert!(text.contains("100000 bytes in all"));
         let many_lines = "a\n".repeat(50);
         let lines = Answer { status: 200, body: many_lines.clone().into_bytes(), body_len: 100 };
