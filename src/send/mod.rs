@@ -5,6 +5,13 @@
 //! workers over [`transport`] connections (paced by [`pacer`], shown live by
 //! [`live`]), [`stats`] adds the outcomes up and [`report`] renders them;
 //! [`curl`] prints `--dry-run` commands and [`replay`] re-sends saved deliveries.
+//!
+//! Counting with `--batch`: `sent`, `succeeded`, `failed` and `status_counts`
+//! count events, and a request's outcome applies to every event in it (a batch
+//! of 10 answered 500 adds 10 to `failed` and to `"500"`); `deliveries` has one
+//! entry per event; `latency_ms` is per request (one HMAC'd body, one answer);
+//! `events_per_sec` counts events. `--rate` is in events per second too, so a
+//! batch of N takes N periods.
 
 pub mod curl;
 pub mod engine;

@@ -48,16 +48,6 @@ impl Failure {
             Failure::Broken(reason) => reason.clone(),
         }
     }
-
-    /// A short name to group failures by in summaries.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Failure::Refused => "connection refused",
-            Failure::Connect(_) => "connect error",
-            Failure::Timeout(_) => "timeout",
-            Failure::Broken(_) => "connection error",
-        }
-    }
 }
 
 /// The HTTP answer to an attempt.
