@@ -41,8 +41,6 @@ pub struct Plan {
     pub keep_answer: bool,
     /// The event name, for records.
     pub event: Option<String>,
-    /// The per-request timeout (bounds the latency histogram).
-    pub timeout: Duration,
 }
 
 impl Plan {
@@ -131,7 +129,7 @@ pub async fn run(
     let handles: Vec<_> = (0..workers)
         .map(|_| tokio::spawn(worker(shared.clone(), generator.clone(), client.connection())))
         .collect();
-    let mut tally = Tally::new(shared.plan.keep_deliveries, shared.plan.timeout);
+    let mut tally = Tally::new(shared.plan.keep_deliveries);
     for h in handles {
         match h.await {
             Ok(t) => tally.merge(t),
@@ -150,7 +148,7 @@ pub async fn run(
 async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connection) -> Tally {
     let plan = &shared.plan;
     let per = plan.per_request();
-    let mut tally = Tally::new(plan.keep_deliveries, plan.timeout);
+    let mut tally = Tally::new(plan.keep_deliveries);
     loop {
         if shared.stop.is_cancelled() {
             break;

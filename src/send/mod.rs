@@ -94,7 +94,6 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         keep_deliveries,
         keep_answer: single,
         event: Some(event_name.clone()),
-        timeout: args.timeout,
     };
 
     if args.dry_run {

@@ -156,7 +156,7 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     let mut conn = client.connection();
     let pacer = args.rate.map(Pacer::new);
 
-    let mut tally = Tally::new(true, args.timeout);
+    let mut tally = Tally::new(true);
     let mut names: HashSet<String> = HashSet::new();
     let mut reader = tokio::io::BufReader::new(file);
     let mut line = Vec::new();

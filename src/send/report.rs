@@ -264,7 +264,7 @@ mod tests {
     }
 
     fn tally_with(status: u16, n: u64) -> Tally {
-        let mut t = Tally::new(true, Duration::from_secs(5));
+        let mut t = Tally::new(true);
         let a = Attempt {
             result: Ok(Answer { status, body: vec![], body_len: 0 }),
             duration: Duration::from_millis(2),

@@ -12,11 +12,6 @@ use super::transport::{Answer, Attempt};
 /// Runs with more events than this leave out the per-event records.
 pub const KEEP_DELIVERIES: u64 = 1000;
 
-/// Latencies are recorded in microseconds with 3 significant figures, from 1 µs
-/// up to twice the longest possible request (the timeout bounds every attempt),
-/// and never less than this.
-const HIST_MIN_TOP_US: u64 = 1_000_000;
-
 /// One event's outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryRecord {
@@ -60,14 +55,13 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// An empty tally; `keep` decides whether per-event records are kept, `longest`
-    /// is the longest a request can take (its timeout). Tallies merged together
-    /// must share `longest`.
-    pub fn new(keep: bool, longest: Duration) -> Tally {
-        let top = u64::try_from(longest.as_micros()).unwrap_or(u64::MAX / 4).saturating_mul(2);
+    /// An empty tally; `keep` decides whether per-event records are kept.
+    pub fn new(keep: bool) -> Tally {
         Tally {
-            latency: Histogram::new_with_bounds(1, top.max(HIST_MIN_TOP_US), 3)
-                .expect("valid histogram bounds"),
+            // Microseconds, 3 significant figures. The histogram grows to the
+            // largest latency seen, so each worker's costs a few KiB, not a fixed
+            // range sized for the worst case.
+            latency: Histogram::new(3).expect("valid histogram precision"),
             sent: 0,
             succeeded: 0,
             failed: 0,
@@ -83,7 +77,10 @@ impl Tally {
     pub fn record_latency(&mut self, attempt: &Attempt) {
         if attempt.result.is_ok() {
             let us = u64::try_from(attempt.duration.as_micros()).unwrap_or(u64::MAX).max(1);
-            self.latency.saturating_record(us);
+            // `record` grows the histogram; it can only fail where growing cannot help.
+            if self.latency.record(us).is_err() {
+                self.latency.saturating_record(us);
+            }
         }
     }
 
@@ -113,7 +110,8 @@ impl Tally {
 
     /// Folds another tally into this one.
     pub fn merge(&mut self, other: Tally) {
-        self.latency.add(&other.latency).expect("histograms share their bounds");
+        // Both grow as needed, so adding only fails where no histogram could hold the values.
+        let _ = self.latency.add(&other.latency);
         self.sent += other.sent;
         self.succeeded += other.succeeded;
         self.failed += other.failed;
@@ -181,13 +179,13 @@ mod tests {
 
     #[test]
     fn counts_events_and_statuses() {
-        let mut a = Tally::new(false, Duration::from_secs(5));
+        let mut a = Tally::new(false);
         for ms in 1..=100 {
             let at = answered(200, ms);
             a.record_latency(&at);
             a.record_outcome(1, &at, None);
         }
-        let mut b = Tally::new(false, Duration::from_secs(5));
+        let mut b = Tally::new(false);
         let bad = answered(500, 3);
         b.record_latency(&bad);
         b.record_outcome(5, &bad, None);
@@ -207,8 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn long_latencies_are_not_clamped() {
+        let mut a = Tally::new(false);
+        a.record_latency(&answered(200, 1));
+        let mut b = Tally::new(false);
+        b.record_latency(&answered(200, 30_000));
+        a.merge(b);
+        let max = a.max_ms().unwrap();
+        assert!((29_900.0..=30_100.0).contains(&max), "{max}");
+    }
+
+    #[test]
     fn empty_latency_is_none() {
-        let t = Tally::new(true, Duration::from_secs(5));
+        let t = Tally::new(true);
         assert_eq!(t.latency_ms(0.5), None);
         assert_eq!(t.max_ms(), None);
         assert_eq!(t.deliveries, Some(vec![]));
