@@ -514,3 +514,11 @@ fn ctrl_c_stops_a_long_run_and_reports_what_was_sent() {
     assert_eq!(v["succeeded"].as_u64(), Some(sent));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
 }
+
+#[test]
+fn receivers_that_close_each_connection_still_get_every_event() {
+    let server = TestServer::start(|_| Reply::text(200, "OK").header("connection", "close"));
+    let v = json_out(send(&server.url("/")).args(["--count", "30", "--concurrency", "3"]), 0);
+    assert_eq!(v["succeeded"], 30);
+    assert_eq!(server.wait_for(30).len(), 30);
+}
