@@ -1,0 +1,319 @@
+//! Turning a finished run into output: the `--json` summary document, the human
+//! views (one event in detail, or a summary of many), and the exit verdict with
+//! the hint a failure calls for.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::error::{Error, ExitStatus, Result};
+use crate::units;
+
+use super::stats::{DeliveryRecord, Tally};
+use super::target::Target;
+use super::transport::Answer;
+
+/// Most response-body bytes shown for a single event.
+const BODY_SHOWN_BYTES: usize = 1024;
+/// Most response-body lines shown for a single event.
+const BODY_SHOWN_LINES: usize = 12;
+/// Longest response-body line shown; longer ones end in `…`.
+const BODY_LINE_CHARS: usize = 200;
+
+/// `200 OK`, `418`, … for people.
+pub fn status_text(status: u16) -> String {
+    match http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()) {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    round3(d.as_secs_f64() * 1000.0)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// `latency_ms` of the summary; `null` fields when nothing was answered.
+#[derive(Debug, Serialize)]
+struct LatencyDoc {
+    p50: Option<f64>,
+    p90: Option<f64>,
+    p99: Option<f64>,
+    max: Option<f64>,
+}
+
+/// One element of `deliveries`.
+#[derive(Debug, Serialize)]
+struct DeliveryDoc<'a> {
+    event_id: Option<&'a str>,
+    status: Option<u16>,
+    duration_ms: f64,
+    attempts: u32,
+    error: Option<&'a str>,
+}
+
+/// The `--json` summary shared by `send-test` and `replay`, fields in SPEC order.
+#[derive(Debug, Serialize)]
+pub struct SummaryDoc<'a> {
+    url: &'a str,
+    event: Option<&'a str>,
+    sent: u64,
+    succeeded: u64,
+    failed: u64,
+    status_counts: BTreeMap<String, u64>,
+    latency_ms: LatencyDoc,
+    events_per_sec: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deliveries: Option<Vec<DeliveryDoc<'a>>>,
+}
+
+/// Events per second over the run's wall time.
+pub fn events_per_sec(tally: &Tally, elapsed: Duration) -> f64 {
+    let secs = elapsed.as_secs_f64();
+    if secs > 0.0 { (tally.sent as f64 / secs * 100.0).round() / 100.0 } else { 0.0 }
+}
+
+/// The summary document.
+pub fn summary_json<'a>(
+    url: &'a str,
+    event: Option<&'a str>,
+    tally: &'a Tally,
+    elapsed: Duration,
+) -> SummaryDoc<'a> {
+    SummaryDoc {
+        url,
+        event,
+        sent: tally.sent,
+        succeeded: tally.succeeded,
+        failed: tally.failed,
+        status_counts: tally.status_counts.iter().map(|(s, n)| (s.to_string(), *n)).collect(),
+        latency_ms: LatencyDoc {
+            p50: tally.latency_ms(0.5).map(round3),
+            p90: tally.latency_ms(0.9).map(round3),
+            p99: tally.latency_ms(0.99).map(round3),
+            max: tally.max_ms().map(round3),
+        },
+        events_per_sec: events_per_sec(tally, elapsed),
+        deliveries: tally.deliveries.as_ref().map(|records| {
+            records
+                .iter()
+                .map(|r| DeliveryDoc {
+                    event_id: r.event_id.as_deref(),
+                    status: r.status,
+                    duration_ms: ms(r.duration),
+                    attempts: r.attempts,
+                    error: r.error.as_deref(),
+                })
+                .collect()
+        }),
+    }
+}
+
+/// One line for one delivery: mark, status (or error), duration, event and id, attempts.
+pub fn delivery_line(r: &DeliveryRecord) -> String {
+    let ok = r.status.is_some_and(|s| (200..300).contains(&s));
+    let mark = if ok { "✔".green().bold() } else { "✘".red().bold() };
+    let outcome = match (r.status, &r.error) {
+        (Some(s), _) if ok => status_text(s).green().to_string(),
+        (Some(s), _) => status_text(s).red().to_string(),
+        (None, Some(e)) => e.red().to_string(),
+        (None, None) => "no answer".red().to_string(),
+    };
+    let mut line = format!("{mark} {outcome}  {}", units::human_duration(r.duration).dimmed());
+    if let Some(event) = &r.event {
+        line.push_str(&format!("  {}", event.bold()));
+    }
+    if let Some(id) = &r.event_id {
+        line.push_str(&format!(" {}", id.dimmed()));
+    }
+    if r.attempts > 1 {
+        line.push_str(&format!("  ({} attempts)", r.attempts));
+    }
+    line
+}
+
+/// A response body shortened for the terminal: at most 1 KiB and a dozen lines,
+/// saying how much was left out. Empty when the body was empty.
+pub fn body_excerpt(answer: &Answer) -> String {
+    if answer.body_len == 0 {
+        return String::new();
+    }
+    let shown = &answer.body[..answer.body.len().min(BODY_SHOWN_BYTES)];
+    let text = String::from_utf8_lossy(shown);
+    let mut lines: Vec<&str> = text.lines().take(BODY_SHOWN_LINES).collect();
+    let cut = answer.body_len > shown.len() as u64 || text.lines().count() > BODY_SHOWN_LINES;
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let mut out = String::new();
+    for line in &lines {
+        match line.char_indices().nth(BODY_LINE_CHARS) {
+            Some((at, _)) => out.push_str(&format!("  {}…\n", &line[..at])),
+            None => out.push_str(&format!("  {line}\n")),
+        }
+    }
+    let cut = cut || lines.iter().any(|l| l.chars().count() > BODY_LINE_CHARS);
+    if cut {
+        out.push_str(&format!("  {}\n", format!("… ({} bytes in all)", answer.body_len).dimmed()));
+    }
+    out
+}
+
+/// The human view of a run of many events.
+pub fn human_summary(target: &Target, event: Option<&str>, tally: &Tally, elapsed: Duration) -> String {
+    let mut out = format!(
+        "Sent {} events{} to {} in {}: {} events/s\n",
+        tally.sent,
+        event.map(|e| format!(" ({e})")).unwrap_or_default(),
+        target.given,
+        units::human_duration(elapsed),
+        events_per_sec(tally, elapsed),
+    );
+    let ok = if tally.succeeded > 0 { tally.succeeded.to_string().green() } else { "0".normal() };
+    let bad = if tally.failed > 0 { tally.failed.to_string().red() } else { "0".normal() };
+    out.push_str(&format!("  succeeded  {ok}\n  failed     {bad}\n"));
+    if !tally.status_counts.is_empty() {
+        let parts: Vec<String> = tally.status_counts.iter().map(|(s, n)| format!("{s} ×{n}")).collect();
+        out.push_str(&format!("  statuses   {}\n", parts.join(", ")));
+    }
+    if !tally.errors.is_empty() {
+        let parts: Vec<String> = tally.errors.iter().map(|(e, n)| format!("{e} ×{n}")).collect();
+        out.push_str(&format!("  errors     {}\n", parts.join(", ")));
+    }
+    if let (Some(p50), Some(p90), Some(p99), Some(max)) =
+        (tally.latency_ms(0.5), tally.latency_ms(0.9), tally.latency_ms(0.99), tally.max_ms())
+    {
+        let f = |v: f64| units::human_duration(Duration::from_secs_f64(v / 1000.0));
+        out.push_str(&format!(
+            "  latency    p50 {}  p90 {}  p99 {}  max {}\n",
+            f(p50),
+            f(p90),
+            f(p99),
+            f(max)
+        ));
+    }
+    out
+}
+
+/// Exit 0 when every event ended 2xx; otherwise the failure line and its hint.
+pub fn verdict(target: &Target, tally: &Tally) -> Result<ExitStatus> {
+    if tally.failed == 0 {
+        return Ok(ExitStatus::Success);
+    }
+    let of =
+        if tally.sent == 1 { String::new() } else { format!(" ({} of {} events)", tally.failed, tally.sent) };
+    if tally.refused {
+        return Err(Error::failure(format!(
+            "connection refused by {}: nothing is listening there{of}",
+            target.host_port()
+        ))
+        .with_hint(format!(
+            "start a local receiver with `scopien-hooks listen --port {}`, or check the URL",
+            target.port
+        )));
+    }
+    let unauthorized = tally.count_of(401);
+    if unauthorized > 0 {
+        return Err(Error::failure(format!(
+            "the receiver answered 401 Unauthorized: it did not accept the signature{of}"
+        ))
+        .with_hint(
+            "receivers written like the docs' quick-start examples (Express, Flask, PHP) compare the bare hex \
+             digest: add `--signature-format bare`; otherwise check that the secret matches",
+        ));
+    }
+    let mut reasons: Vec<String> = tally
+        .status_counts
+        .iter()
+        .filter(|(s, _)| !(200..300).contains(s))
+        .map(|(s, n)| if tally.sent == 1 { status_text(*s) } else { format!("{} ×{n}", status_text(*s)) })
+        .collect();
+    reasons.extend(
+        tally.errors.iter().map(|(e, n)| if tally.sent == 1 { e.clone() } else { format!("{e} ×{n}") }),
+    );
+    let err = if tally.sent == 1 {
+        Error::failure(format!("the delivery did not end 2xx: {}", reasons.join(", ")))
+    } else {
+        Error::failure(format!(
+            "{} of {} events did not end 2xx: {}",
+            tally.failed,
+            tally.sent,
+            reasons.join(", ")
+        ))
+    };
+    let timed_out = tally.errors.iter().any(|(e, _)| e.starts_with("timed out"));
+    Err(if timed_out {
+        err.with_hint("receivers must answer within 5 s (the docs' deadline); raise --timeout only to debug")
+    } else {
+        err
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::transport::Attempt;
+    use super::*;
+
+    fn target() -> Target {
+        Target::parse("http://127.0.0.1:4000/hook").unwrap()
+    }
+
+    fn tally_with(status: u16, n: u64) -> Tally {
+        let mut t = Tally::new(true);
+        let a = Attempt {
+            result: Ok(Answer { status, body: vec![], body_len: 0 }),
+            duration: Duration::from_millis(2),
+        };
+        t.record_latency(&a);
+        t.record_outcome(n, &a, None);
+        t.finish();
+        t
+    }
+
+    #[test]
+    fn json_shape() {
+        let t = tally_with(200, 3);
+        let v =
+            serde_json::to_value(summary_json("http://x/", Some("lead.created"), &t, Duration::from_secs(1)))
+                .unwrap();
+        assert_eq!(v["sent"], 3);
+        assert_eq!(v["status_counts"]["200"], 3);
+        assert_eq!(v["events_per_sec"], 3.0);
+        assert!(v["latency_ms"]["p50"].as_f64().unwrap() > 1.9);
+        assert_eq!(v["deliveries"], serde_json::json!([]));
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        for k in
+            ["url", "event", "sent", "succeeded", "failed", "status_counts", "latency_ms", "events_per_sec"]
+        {
+            assert!(keys.contains(&k.to_string()), "{k}");
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict(&target(), &tally_with(204, 2)), Ok(ExitStatus::Success));
+        let e = verdict(&target(), &tally_with(401, 1)).unwrap_err();
+        assert!(e.hint().unwrap().contains("--signature-format bare"));
+        let e = verdict(&target(), &tally_with(500, 4)).unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.message().contains("500 Internal Server Error ×4"), "{}", e.message());
+    }
+
+    #[test]
+    fn excerpts_are_bounded() {
+        let long = Answer { status: 200, body: vec![b'x'; 4096], body_len: 100_000 };
+        let text = body_excerpt(&long);
+        assert!(text.len() < 300, "{}", text.len());
+        assert!(text.contains("100000 bytes in all"));
+        let many_lines = "a\n".repeat(50);
+        let lines = Answer { status: 200, body: many_lines.clone().into_bytes(), body_len: 100 };
+        assert_eq!(body_excerpt(&lines).lines().count(), BODY_SHOWN_LINES + 1);
+        let short = Answer { status: 200, body: b"OK".to_vec(), body_len: 2 };
+        assert_eq!(body_excerpt(&short), "  OK\n");
+    }
+}
