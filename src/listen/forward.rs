@@ -92,9 +92,7 @@ impl Forwarded {
             Outcome::Answered { .. } => None,
             Outcome::Unreachable(why) => Some(format!("app unreachable: {why}")),
             Outcome::Failed(why) => Some(why.clone()),
-            Outcome::TimedOut(d) => {
-                Some(format!("no answer within {}", humantime::format_duration(*d)))
-            }
+            Outcome::TimedOut(d) => Some(format!("no answer within {}", humantime::format_duration(*d))),
         }
     }
 
@@ -220,7 +218,12 @@ mod tests {
 
     #[test]
     fn outcomes() {
-        let f = |outcome| Forwarded { url: "http://localhost:1/".into(), port: 1, duration: Duration::ZERO, outcome };
+        let f = |outcome| Forwarded {
+            url: "http://localhost:1/".into(),
+            port: 1,
+            duration: Duration::ZERO,
+            outcome,
+        };
         let ok = f(Outcome::Answered {
             status: StatusCode::CREATED,
             content_type: None,

@@ -153,7 +153,9 @@ fn verify_reason(e: VerifyError) -> (&'static str, &'static str) {
     match e {
         VerifyError::Missing => ("missing signature", "no X-Scopien-Signature header"),
         VerifyError::Malformed => ("malformed signature", "expected sha256=<64 hex digits>"),
-        VerifyError::Mismatch => ("signature mismatch", "no --secret matches; check the secret and that the body is unchanged"),
+        VerifyError::Mismatch => {
+            ("signature mismatch", "no --secret matches; check the secret and that the body is unchanged")
+        }
     }
 }
 
@@ -202,8 +204,18 @@ impl State {
         // 1. method
         if parts.method != Method::POST {
             drop(incoming);
-            let reply = Reply { allow_post: true, ..Reply::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed") };
-            return self.reject(Record { error: Some("method not allowed"), detail: Some("only POST is accepted".into()), ..base }, reply);
+            let reply = Reply {
+                allow_post: true,
+                ..Reply::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+            };
+            return self.reject(
+                Record {
+                    error: Some("method not allowed"),
+                    detail: Some("only POST is accepted".into()),
+                    ..base
+                },
+                reply,
+            );
         }
         // 2. path
         if let Some(want) = &self.opts.path
@@ -226,13 +238,16 @@ impl State {
                     "at least {seen} bytes; --max-body is {}",
                     bytesize::ByteSize(self.opts.max_body).display().iec()
                 );
-                let reply = Reply { close: !drained, ..Reply::text(StatusCode::PAYLOAD_TOO_LARGE, "body too large") };
-                return self.reject(Record { error: Some("body too large"), detail: Some(detail), ..base }, reply);
+                let reply =
+                    Reply { close: !drained, ..Reply::text(StatusCode::PAYLOAD_TOO_LARGE, "body too large") };
+                return self
+                    .reject(Record { error: Some("body too large"), detail: Some(detail), ..base }, reply);
             }
             Err(BodyError::Incomplete { got }) => {
                 let detail = format!("the connection closed after {got} bytes");
                 let reply = Reply { close: true, ..Reply::text(StatusCode::BAD_REQUEST, "incomplete body") };
-                return self.reject(Record { error: Some("incomplete body"), detail: Some(detail), ..base }, reply);
+                return self
+                    .reject(Record { error: Some("incomplete body"), detail: Some(detail), ..base }, reply);
             }
         };
         let base = Record { body: &body, ..base };
@@ -248,7 +263,12 @@ impl State {
                     Err(e) => {
                         let (reason, detail) = verify_reason(e);
                         return self.reject(
-                            Record { verified: Some(false), error: Some(reason), detail: Some(detail.into()), ..base },
+                            Record {
+                                verified: Some(false),
+                                error: Some(reason),
+                                detail: Some(detail.into()),
+                                ..base
+                            },
                             Reply::text(StatusCode::UNAUTHORIZED, reason),
                         );
                     }
@@ -305,7 +325,8 @@ impl State {
         };
         if !hidden.is_empty() && hidden.iter().all(|&h| h) {
             Stats::bump(&self.stats.filtered);
-            return self.finish(Record { status: 200, filtered: true, ..base }, Reply::text(StatusCode::OK, "OK"));
+            return self
+                .finish(Record { status: 200, filtered: true, ..base }, Reply::text(StatusCode::OK, "OK"));
         }
         let base = Record { hidden: &hidden, ..base };
 
@@ -328,7 +349,11 @@ impl State {
         }
         let target = match &self.forwarder {
             Some(_) => self.opts.target_for(
-                events.iter().zip(hidden.iter().copied().chain(std::iter::repeat(false))).filter(|(_, h)| !h).map(|(e, _)| e.event.as_ref()),
+                events
+                    .iter()
+                    .zip(hidden.iter().copied().chain(std::iter::repeat(false)))
+                    .filter(|(_, h)| !h)
+                    .map(|(e, _)| e.event.as_ref()),
             ),
             None => None,
         };
@@ -357,7 +382,8 @@ impl State {
             }
             _ => {
                 let status = self.opts.respond_status.unwrap_or(StatusCode::OK);
-                let text = if status == StatusCode::OK { "OK" } else { status.canonical_reason().unwrap_or("") };
+                let text =
+                    if status == StatusCode::OK { "OK" } else { status.canonical_reason().unwrap_or("") };
                 (Reply::text(status, text), None)
             }
         };
@@ -374,7 +400,9 @@ impl State {
             seen.mark(events.iter().map(|e| e.id.as_ref()));
         }
         let new = (0..events.len())
-            .filter(|&i| !seen_before.get(i).copied().unwrap_or(false) && !hidden.get(i).copied().unwrap_or(false))
+            .filter(|&i| {
+                !seen_before.get(i).copied().unwrap_or(false) && !hidden.get(i).copied().unwrap_or(false)
+            })
             .count() as u64;
         if new == 0 {
             return;

@@ -78,7 +78,17 @@ pub async fn run(args: &ListenArgs, ctx: &Context, extra_secrets: Vec<String>) -
         );
     }
     let about = describe(&opts);
-    let state = Arc::new(State::new(opts, style, seen, attempts, forwarder, sink, save, done.clone(), printer.clone()));
+    let state = Arc::new(State::new(
+        opts,
+        style,
+        seen,
+        attempts,
+        forwarder,
+        sink,
+        save,
+        done.clone(),
+        printer.clone(),
+    ));
 
     let stop = CancellationToken::new();
     let force = CancellationToken::new();
@@ -128,7 +138,11 @@ fn describe(opts: &Options) -> String {
     let mut parts: Vec<String> = Vec::new();
     parts.push(match &opts.verify {
         VerifyMode::Secrets(v) => {
-            format!("verifying with {} secret{}", v.secret_count(), if v.secret_count() == 1 { "" } else { "s" })
+            format!(
+                "verifying with {} secret{}",
+                v.secret_count(),
+                if v.secret_count() == 1 { "" } else { "s" }
+            )
         }
         VerifyMode::NoSecret => "not verifying (no secret)".into(),
         VerifyMode::Skip => "not verifying (--skip-verify)".into(),
@@ -178,7 +192,10 @@ impl Signals {
         {
             use tokio::signal::unix::{SignalKind, signal};
             let err = |e: std::io::Error| Error::failure(format!("cannot watch for signals: {e}"));
-            Ok(Signals { int: signal(SignalKind::interrupt()).map_err(err)?, term: signal(SignalKind::terminate()).map_err(err)? })
+            Ok(Signals {
+                int: signal(SignalKind::interrupt()).map_err(err)?,
+                term: signal(SignalKind::terminate()).map_err(err)?,
+            })
         }
         #[cfg(not(unix))]
         Ok(Signals {})

@@ -48,15 +48,18 @@ impl Target {
             s.to_string()
         };
         let bad = || {
-            Error::usage(format!("{flag} '{given}' is not a URL"))
-                .with_hint("give a URL like http://localhost:4000/webhooks, or the shorthands 4000 and :4000/path")
+            Error::usage(format!("{flag} '{given}' is not a URL")).with_hint(
+                "give a URL like http://localhost:4000/webhooks, or the shorthands 4000 and :4000/path",
+            )
         };
         let uri: Uri = full.parse().map_err(|_| bad())?;
         match uri.scheme_str() {
             Some("http") => {}
             Some("https") => {
-                return Err(Error::usage(format!("{flag} '{given}': forwarding to https:// is not supported"))
-                    .with_hint("forward to your app's local http:// address, e.g. http://localhost:4000"));
+                return Err(Error::usage(format!(
+                    "{flag} '{given}': forwarding to https:// is not supported"
+                ))
+                .with_hint("forward to your app's local http:// address, e.g. http://localhost:4000"));
             }
             _ => return Err(bad()),
         }
@@ -67,7 +70,9 @@ impl Target {
         // `Authority::port` hides a port that is out of range, so read it from the text.
         let text = authority.as_str();
         let port = match text.rsplit_once(':') {
-            Some((_, p)) if !text.ends_with(']') => p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(bad)?,
+            Some((_, p)) if !text.ends_with(']') => {
+                p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(bad)?
+            }
             _ => 80,
         };
         let uri = if uri.path_and_query().is_none() {

@@ -233,7 +233,8 @@ mod tests {
     #[test]
     fn single_event_line() {
         let h = headers();
-        let body = br#"{"id":"evt_1","event":"lead.created","timestamp":"2026-01-22T11:00:00Z","data":{"a":1}}"#;
+        let body =
+            br#"{"id":"evt_1","event":"lead.created","timestamp":"2026-01-22T11:00:00Z","data":{"a":1}}"#;
         let parsed = parse(body).unwrap();
         let r = Record { events: parsed.events(), body_is_json: true, ..base(&h, body) };
         let (text, v) = line(&r);
@@ -252,7 +253,8 @@ mod tests {
     #[test]
     fn batch_line() {
         let h = HeaderMap::new();
-        let body = br#"{"events":[{"id":"evt_1","event":"lead.created"},{"id":"evt_2","event":"case.closed"}]}"#;
+        let body =
+            br#"{"events":[{"id":"evt_1","event":"lead.created"},{"id":"evt_2","event":"case.closed"}]}"#;
         let parsed = parse(body).unwrap();
         let r = Record { events: parsed.events(), batch: true, body_is_json: true, ..base(&h, body) };
         let (_, v) = line(&r);
@@ -305,7 +307,10 @@ mod tests {
             },
         };
         let (_, v) = line(&Record { forward: Some(&ok), status: 202, ..base(&h, b"") });
-        assert_eq!(v["forward"], json!({"url":"http://localhost:4000/","status":202,"duration_ms":12,"error":null}));
+        assert_eq!(
+            v["forward"],
+            json!({"url":"http://localhost:4000/","status":202,"duration_ms":12,"error":null})
+        );
         let down = Forwarded { outcome: Outcome::Unreachable("connection refused".into()), ..ok };
         let (_, v) = line(&Record { forward: Some(&down), status: 502, ..base(&h, b"") });
         assert_eq!(v["forward"]["status"], Value::Null);

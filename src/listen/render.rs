@@ -308,7 +308,13 @@ fn changes(raw: Option<&RawValue>, room: usize) -> Vec<String> {
         .into_iter()
         .map(|(field, v)| {
             let text = match serde_json::from_str::<Change>(v.get()) {
-                Ok(c) => format!("{}: {} {} {}", field, change_value(&c.old).dimmed(), "→".dimmed(), change_value(&c.new).bold()),
+                Ok(c) => format!(
+                    "{}: {} {} {}",
+                    field,
+                    change_value(&c.old).dimmed(),
+                    "→".dimmed(),
+                    change_value(&c.new).bold()
+                ),
                 Err(_) => format!("{}: {}", field, compact_json(v)),
             };
             truncate_colored(text, room)
@@ -336,11 +342,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Like [`truncate`] for text that may hold colour codes: cut only when too long to read.
 fn truncate_colored(s: String, max: usize) -> String {
-    if strip_ansi(&s).chars().count() <= max {
-        s
-    } else {
-        truncate(&strip_ansi(&s), max)
-    }
+    if strip_ansi(&s).chars().count() <= max { s } else { truncate(&strip_ansi(&s), max) }
 }
 
 #[cfg(test)]
@@ -389,8 +391,9 @@ mod tests {
             lines[1],
             "           id=opp_xyz789 amount=100000 name=\"Acme Corp Deal\" previousStage=Negotiation stage=\"Closed Won\" updatedBy=usr_def456"
         );
-        assert_eq!(lines[2], "           stage: Negotiation → Closed Won");
-        assert_eq!(lines[3], "           amount: 95000 → 100000");
+        // Changes keep the payload's order (the template writes keys sorted).
+        assert_eq!(lines[2], "           amount: 95000 → 100000");
+        assert_eq!(lines[3], "           stage: Negotiation → Closed Won");
         assert_eq!(lines.len(), 4);
     }
 
@@ -398,7 +401,12 @@ mod tests {
     fn rejection_block() {
         colored::control::set_override(false);
         let h = HeaderMap::new();
-        let r = Record { status: 401, error: Some("signature mismatch"), verified: Some(false), ..record(&h, &[]) };
+        let r = Record {
+            status: 401,
+            error: Some("signature mismatch"),
+            verified: Some(false),
+            ..record(&h, &[])
+        };
         assert_eq!(block(&r, &style()), "10:30:00 ✘ 401 signature mismatch · POST /hooks\n");
     }
 

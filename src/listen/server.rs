@@ -39,8 +39,9 @@ pub async fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr)> {
 fn bind_error(host: &str, port: u16, e: &io::Error) -> Error {
     let what = format!("cannot listen on {host}:{port}: {}", io_reason(e));
     match e.kind() {
-        io::ErrorKind::AddrInUse => Error::failure(what)
-            .with_hint(format!("another program is using port {port}: pick another --port (0 picks a free one)")),
+        io::ErrorKind::AddrInUse => Error::failure(what).with_hint(format!(
+            "another program is using port {port}: pick another --port (0 picks a free one)"
+        )),
         io::ErrorKind::PermissionDenied => {
             Error::failure(what).with_hint("ports below 1024 need privileges: pick a --port above 1024")
         }
