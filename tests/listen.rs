@@ -353,7 +353,12 @@ fn events_filter_answers_200_and_does_not_forward() {
 
 #[test]
 fn events_filter_rejects_unknown_patterns() {
-    cmd().args(["listen", "--port", "0", "--events", "lead.craeted"]).assert().code(2);
+    cmd()
+        .args(["listen", "--port", "0", "--events", "lead.craeted"])
+        .timeout(Duration::from_secs(10))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lead.created"));
 }
 
 #[test]
@@ -508,7 +513,8 @@ fn slow_app_is_504_after_the_forward_timeout() {
 fn routes_pick_the_target_by_event_and_fall_back_to_forward_to() {
     let leads = TestServer::start(|_| Reply::text(200, "leads"));
     let rest = TestServer::start(|_| Reply::text(200, "rest"));
-    let route = format!("lead.*={}", leads.url("/leads"));
+    // The `:PORT/path` shorthand works in routes too.
+    let route = format!("lead.*=:{}/leads", leads.addr.port());
     let l = listen(&["--secret", SECRET, "--route", &route, "--forward-to", &rest.url("/")]);
     let lead = event_with("evt_route0000000000000000001", "lead.created", &now_ts());
     assert_eq!(post_signed(&l.url, &lead), (200, "leads".into()));
@@ -523,8 +529,15 @@ fn forward_to_port_shorthand_and_bad_routes() {
     let port = app.addr.port().to_string();
     let l = listen(&["--secret", SECRET, "--forward-to", &port]);
     assert_eq!(post_signed(&l.url, &opp_updated("evt_short0000000000000000001")), (200, "short".into()));
-    for bad in [&["--route", "lead.*"][..], &["--route", "leed.*=4000"], &["--forward-to", "ftp://x"]] {
-        cmd().args(["listen", "--port", "0"]).args(bad).assert().code(2);
+    let bad_args: [&[&str]; 5] = [
+        &["--route", "lead.*"],
+        &["--route", "leed.*=4000"],
+        &["--forward-to", "ftp://x"],
+        &["--respond-status", "101"],
+        &["--path", "no-slash"],
+    ];
+    for bad in bad_args {
+        cmd().args(["listen", "--port", "0"]).args(bad).timeout(Duration::from_secs(10)).assert().code(2);
     }
 }
 
@@ -646,7 +659,46 @@ fn human_output_shows_the_forward_result() {
 fn port_in_use_is_a_clear_failure() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    cmd().args(["listen", "--port", &port]).assert().code(1).stderr(
+    cmd().args(["listen", "--port", &port]).timeout(Duration::from_secs(10)).assert().code(1).stderr(
         predicate::str::contains("cannot listen on 127.0.0.1").and(predicate::str::contains("--port")),
     );
+}
+
+#[test]
+fn concurrent_keep_alive_senders_all_get_200_and_one_line_each() {
+    let mut l = listen(&["--secret", SECRET, "--json", "--no-dedupe"]);
+    let senders: Vec<_> = (0..8)
+        .map(|t| {
+            let url = l.url.clone();
+            thread::spawn(move || {
+                // One client per thread: its connection is reused for every request.
+                let c = client();
+                (0..40)
+                    .map(|i| {
+                        let body = opp_updated(&format!("evt_conc{t:02}{i:018}"));
+                        let sig = doc_signature(SECRET, body.as_bytes());
+                        c.post(&url)
+                            .header("X-Scopien-Signature", sig)
+                            .body(body)
+                            .send()
+                            .unwrap()
+                            .status()
+                            .as_u16()
+                    })
+                    .collect::<Vec<u16>>()
+            })
+        })
+        .collect();
+    for s in senders {
+        assert!(s.join().unwrap().iter().all(|&st| st == 200));
+    }
+    let mut ids: Vec<String> =
+        (0..320).map(|_| json_line(&mut l)["event_id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 320);
+    let (status, out, err) = stop(l);
+    assert!(status.success());
+    assert!(out.is_empty(), "{out:#?}");
+    assert!(err.iter().any(|e| e.contains("320 received, 320 verified")), "{err:#?}");
 }

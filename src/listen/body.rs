@@ -79,6 +79,15 @@ pub async fn read(mut body: Incoming, max: u64, expects_continue: bool) -> Resul
     })
 }
 
+/// Reads and throws away a body the answer does not depend on (404, 405), so
+/// the connection can be kept; false when more than `max` bytes came.
+pub async fn discard(mut body: Incoming, max: u64) -> bool {
+    if body.is_end_stream() {
+        return true;
+    }
+    drain(&mut body, max.min(DRAIN_MAX)).await
+}
+
 /// Reads and discards up to `limit` more bytes within [`DRAIN_TIME`]; true when the body ended.
 async fn drain(body: &mut Incoming, limit: u64) -> bool {
     let work = async {

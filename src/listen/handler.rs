@@ -203,9 +203,10 @@ impl State {
 
         // 1. method
         if parts.method != Method::POST {
-            drop(incoming);
+            let kept = body::discard(incoming, self.opts.max_body).await;
             let reply = Reply {
                 allow_post: true,
+                close: !kept,
                 ..Reply::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
             };
             return self.reject(
@@ -221,9 +222,10 @@ impl State {
         if let Some(want) = &self.opts.path
             && parts.uri.path() != want
         {
+            let kept = body::discard(incoming, self.opts.max_body).await;
             return self.reject(
                 Record { error: Some("not found"), detail: Some(format!("listening on {want}")), ..base },
-                Reply::text(StatusCode::NOT_FOUND, "not found"),
+                Reply { close: !kept, ..Reply::text(StatusCode::NOT_FOUND, "not found") },
             );
         }
         // 3. size

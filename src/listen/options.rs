@@ -183,8 +183,10 @@ impl Options {
         let respond_status = args
             .respond_status
             .map(|c| {
-                StatusCode::from_u16(c)
-                    .map_err(|_| Error::usage(format!("--respond-status {c} is not an HTTP status")))
+                // A 1xx is never a final answer, and hyper cannot send one as such.
+                StatusCode::from_u16(c).ok().filter(|s| !s.is_informational()).ok_or_else(|| {
+                    Error::usage(format!("--respond-status {c} is not a final HTTP status (give 200 to 599)"))
+                })
             })
             .transpose()?;
         Ok(Options {
