@@ -12,6 +12,7 @@
 //! Event names are coloured by object type; filtered deliveries are dimmed.
 //! Without colour every line still reads on its own.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -70,7 +71,7 @@ fn object_color(event: &str) -> Color {
 }
 
 fn event_name(e: &EventRef<'_>) -> ColoredString {
-    e.event.as_ref().color(object_color(&e.event)).bold()
+    clean(&e.event).color(object_color(&e.event)).bold()
 }
 
 /// `HH:MM:SS` (UTC) of a time.
@@ -103,7 +104,7 @@ pub fn block(r: &Record<'_>, style: &Style) -> String {
         let _ = write!(out, "{}", format!("batch of {} events", r.events.len()).bold());
     } else {
         let e = &r.events[0];
-        let _ = write!(out, "{} {}", event_name(e), e.id.as_ref().dimmed());
+        let _ = write!(out, "{} {}", event_name(e), clean(&e.id).dimmed());
     }
     if r.filtered {
         let _ = write!(out, "  {}", "filtered out by --events".dimmed());
@@ -139,7 +140,7 @@ pub fn block(r: &Record<'_>, style: &Style) -> String {
     if r.batch {
         for (i, e) in r.events.iter().enumerate() {
             let hidden = r.hidden.get(i).copied().unwrap_or(false);
-            let mut line = format!("{pad}{} {}", event_name(e), e.id.as_ref().dimmed());
+            let mut line = format!("{pad}{} {}", event_name(e), clean(&e.id).dimmed());
             let used = e.event.chars().count() + e.id.chars().count() + 2;
             if let Some(d) = compact_data(e.data, style.room(used)) {
                 let _ = write!(line, " {}", d);
@@ -198,7 +199,7 @@ fn forward_line(f: &Forwarded, room: usize) -> String {
         Outcome::Answered { status, .. } => {
             let code = status.as_u16().to_string();
             let code = if status.is_success() { code.green().bold() } else { code.red().bold() };
-            let first = truncate(&f.first_line(), room.saturating_sub(took.len() + 10));
+            let first = truncate(&clean(&f.first_line()), room.saturating_sub(took.len() + 10));
             format!("{} {code} {} {}", "→".dimmed(), format!("({took})").dimmed(), first)
         }
         Outcome::Unreachable(why) => format!(
@@ -263,7 +264,7 @@ fn compact_data(raw: Option<&RawValue>, room: usize) -> Option<String> {
                 if !s.is_empty() {
                     s.push(' ');
                 }
-                let _ = write!(s, "{k}={}", field_value(v));
+                let _ = write!(s, "{}={}", clean(&k), field_value(v));
                 if s.len() > room * 4 {
                     break;
                 }
@@ -310,12 +311,12 @@ fn changes(raw: Option<&RawValue>, room: usize) -> Vec<String> {
             let text = match serde_json::from_str::<Change>(v.get()) {
                 Ok(c) => format!(
                     "{}: {} {} {}",
-                    field,
+                    clean(&field),
                     change_value(&c.old).dimmed(),
                     "→".dimmed(),
                     change_value(&c.new).bold()
                 ),
-                Err(_) => format!("{}: {}", field, compact_json(v)),
+                Err(_) => format!("{}: {}", clean(&field), compact_json(v)),
             };
             truncate_colored(text, room)
         })
@@ -325,9 +326,26 @@ fn changes(raw: Option<&RawValue>, room: usize) -> Vec<String> {
 /// Strings as themselves (`Negotiation`), everything else as JSON (`95000`, `null`).
 fn change_value(v: &Value) -> String {
     match v {
-        Value::String(s) if !s.is_empty() => s.clone(),
+        Value::String(s) if !s.is_empty() => clean(s).into_owned(),
         other => other.to_string(),
     }
+}
+
+/// Text from the sender with control characters escaped, so a payload cannot
+/// drive the terminal (colours, cursor, title) or break the layout.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Cuts `s` to `max` characters, marking the cut with `…`.
@@ -440,6 +458,18 @@ mod tests {
     #[test]
     fn clock_is_utc() {
         assert_eq!(clock(UNIX_EPOCH + Duration::from_secs(86_400 + 3_723)), "01:02:03");
+    }
+
+    #[test]
+    fn sender_text_cannot_reach_the_terminal() {
+        colored::control::set_override(false);
+        let body = br#"{"id":"evt_\u001b[2J","event":"lead.created\u0007","data":{"k\u001b":"v"},"changes":{"f":{"old":"a\u001b]0;x","new":"b"}}}"#;
+        let p = parse(body).unwrap();
+        let h = HeaderMap::new();
+        let text = block(&record(&h, p.events()), &style());
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+        assert!(text.contains("evt_\\u{1b}[2J"), "{text}");
+        assert_eq!(clean("plain"), Cow::Borrowed("plain"));
     }
 
     #[test]
