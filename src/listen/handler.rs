@@ -224,7 +224,11 @@ impl State {
         {
             let kept = body::discard(incoming, self.opts.max_body).await;
             return self.reject(
-                Record { error: Some("not found"), detail: Some(format!("listening on {want}")), ..base },
+                Record {
+                    error: Some("not found"),
+                    detail: Some(format!("listening on {want}").into()),
+                    ..base
+                },
                 Reply { close: !kept, ..Reply::text(StatusCode::NOT_FOUND, "not found") },
             );
         }
@@ -242,14 +246,18 @@ impl State {
                 );
                 let reply =
                     Reply { close: !drained, ..Reply::text(StatusCode::PAYLOAD_TOO_LARGE, "body too large") };
-                return self
-                    .reject(Record { error: Some("body too large"), detail: Some(detail), ..base }, reply);
+                return self.reject(
+                    Record { error: Some("body too large"), detail: Some(detail.into()), ..base },
+                    reply,
+                );
             }
             Err(BodyError::Incomplete { got }) => {
                 let detail = format!("the connection closed after {got} bytes");
                 let reply = Reply { close: true, ..Reply::text(StatusCode::BAD_REQUEST, "incomplete body") };
-                return self
-                    .reject(Record { error: Some("incomplete body"), detail: Some(detail), ..base }, reply);
+                return self.reject(
+                    Record { error: Some("incomplete body"), detail: Some(detail.into()), ..base },
+                    reply,
+                );
             }
         };
         let base = Record { body: &body, ..base };
@@ -285,7 +293,7 @@ impl State {
             Ok(p) => p,
             Err(e) => {
                 let reason = parse_reason(&e);
-                let detail = (e == ParseError::InvalidJson).then(|| snippet(&body));
+                let detail = (e == ParseError::InvalidJson).then(|| snippet(&body).into());
                 return self.reject(
                     Record { error: Some(reason), detail, body_is_json: e == ParseError::NotAnEvent, ..base },
                     Reply::text(StatusCode::BAD_REQUEST, reason),
@@ -301,7 +309,7 @@ impl State {
                 if let Err(te) = parse::check_timestamp(e.timestamp, tol, received_at) {
                     let detail = format!("--tolerance {}", humantime::format_duration(tol));
                     return self.reject(
-                        Record { error: Some(te.reason()), detail: Some(detail), ..base },
+                        Record { error: Some(te.reason()), detail: Some(detail.into()), ..base },
                         Reply::text(StatusCode::UNAUTHORIZED, te.reason()),
                     );
                 }
@@ -339,7 +347,12 @@ impl State {
                 Stats::bump(&self.stats.simulated_failures);
                 let detail = format!("--fail-first {}: attempt {attempt}", self.opts.fail_first);
                 return self.finish(
-                    Record { status: 500, error: Some("simulated failure"), detail: Some(detail), ..base },
+                    Record {
+                        status: 500,
+                        error: Some("simulated failure"),
+                        detail: Some(detail.into()),
+                        ..base
+                    },
                     Reply::text(StatusCode::INTERNAL_SERVER_ERROR, "simulated failure"),
                 );
             }

@@ -44,7 +44,7 @@ pub struct Record<'a> {
     /// Why it was refused, or what failed.
     pub error: Option<&'a str>,
     /// More about the error for people (never a secret or an expected signature).
-    pub detail: Option<String>,
+    pub detail: Option<std::borrow::Cow<'static, str>>,
     /// The forward, if any.
     pub forward: Option<&'a Forwarded>,
 }
