@@ -1,12 +1,213 @@
 //! `listen`: receive, verify, show, filter, save and forward deliveries.
+//!
+//! [`run`] validates the flags ([`options`]), binds ([`server`]), prints
+//! `Ready! Listening on http://HOST:PORT` on stderr and serves until
+//! `--max-events` is reached (exit 0), `--timeout` passes (exit 1 when
+//! `--max-events` was asked and not reached, else 0), or Ctrl-C / SIGTERM
+//! (exit 0). It then stops accepting, lets in-flight requests finish, and
+//! prints a summary on stderr. Each request goes through [`handler`]; its
+//! outcome is a [`record::Record`] shown by [`render`] (human) or written as an
+//! NDJSON line (`--json`, `--save`).
+
+mod body;
+pub mod dedupe;
+pub mod forward;
+pub mod handler;
+pub mod options;
+pub mod parse;
+pub mod record;
+pub mod render;
+pub mod save;
+pub mod server;
+mod sink;
+pub mod summary;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use colored::Colorize;
+use tokio_util::sync::CancellationToken;
 
 use crate::cli::ListenArgs;
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
+use crate::output::eprintln_safe;
+use crate::units::human_duration;
+
+use handler::State;
+use options::{Options, VerifyMode};
+
+/// Why the listener stopped.
+enum Stop {
+    /// `--max-events` reached (or stdout closed).
+    Done,
+    /// Ctrl-C or SIGTERM.
+    Signal,
+    /// `--timeout` passed.
+    Timeout(Duration),
+}
 
 /// Runs the listener until `--max-events`, `--timeout`, Ctrl-C or SIGTERM, then
 /// returns (it never exits the process itself). `extra_secrets` are verified
 /// with in addition to `--secret` (used by `--register`).
-pub async fn run(_args: &ListenArgs, _ctx: &Context, _extra_secrets: Vec<String>) -> Result<ExitStatus> {
-    Err(Error::failure("listen is not available in this build yet"))
+pub async fn run(args: &ListenArgs, ctx: &Context, extra_secrets: Vec<String>) -> Result<ExitStatus> {
+    let printer = &ctx.printer;
+    let opts = Options::from_args(args, printer.json(), extra_secrets)?;
+    let save = opts.save.as_deref().map(save::SaveFile::open).transpose()?;
+    let mut signals = Signals::new()?;
+    let (listener, addr) = server::bind(&opts.host, opts.port).await?;
+
+    let done = CancellationToken::new();
+    let on_broken = done.clone();
+    let sink = sink::Sink::start(std::io::stdout(), move || on_broken.cancel())
+        .map_err(|e| Error::failure(format!("cannot start the output thread: {e}")))?;
+    let style = render::Style::from_env(matches!(opts.verify, VerifyMode::NoSecret));
+    let seen = opts.dedupe.then(|| dedupe::Seen::new(dedupe::CAPACITY));
+    let attempts = (opts.fail_first > 0).then(|| dedupe::Attempts::new(dedupe::CAPACITY));
+    let forwarder = opts.forwards().then(|| forward::Forwarder::new(opts.forward_timeout));
+    let grace = (opts.respond_delay.unwrap_or_default()
+        + if opts.forwards() { opts.forward_timeout } else { Duration::ZERO }
+        + Duration::from_secs(2))
+    .min(Duration::from_secs(30));
+    let timeout = opts.timeout;
+    let max_events = opts.max_events;
+
+    if matches!(opts.verify, VerifyMode::NoSecret) {
+        printer.warn(
+            "no secret given (--secret or SCOPIEN_WEBHOOK_SECRET): deliveries are accepted and shown as unverified",
+        );
+    }
+    let about = describe(&opts);
+    let state = Arc::new(State::new(
+        opts,
+        style,
+        seen,
+        attempts,
+        forwarder,
+        sink,
+        save,
+        done.clone(),
+        printer.clone(),
+    ));
+
+    let stop = CancellationToken::new();
+    let force = CancellationToken::new();
+    let server = tokio::spawn(server::serve(listener, state.clone(), stop.clone(), grace, force.clone()));
+    eprintln_safe(&format!("Ready! Listening on http://{addr}"));
+    printer.status(&about.dimmed().to_string());
+
+    let deadline = async {
+        match timeout {
+            Some(d) => tokio::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    let why = tokio::select! {
+        biased;
+        _ = done.cancelled() => Stop::Done,
+        _ = signals.next() => Stop::Signal,
+        _ = deadline => Stop::Timeout(timeout.unwrap_or_default()),
+    };
+    stop.cancel();
+    // A second signal while draining stops waiting for in-flight requests.
+    let drained = async {
+        let _ = server.await;
+    };
+    tokio::select! {
+        _ = drained => {}
+        _ = signals.next() => force.cancel(),
+    }
+    let sink_state = state.clone();
+    let _ = tokio::task::spawn_blocking(move || sink_state.sink.close()).await;
+
+    let snap = state.stats.snapshot();
+    printer.status(&snap.line());
+    match (why, max_events) {
+        (Stop::Timeout(d), Some(max)) if snap.accepted_events < max => Err(Error::failure(format!(
+            "timed out after {}: {} of {max} events arrived",
+            humantime::format_duration(d),
+            snap.accepted_events
+        ))
+        .with_hint("check that the sender targets this URL, or raise --timeout")),
+        _ => Ok(ExitStatus::Success),
+    }
+}
+
+/// One line saying how the listener is set up.
+fn describe(opts: &Options) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.push(match &opts.verify {
+        VerifyMode::Secrets(v) => {
+            format!(
+                "verifying with {} secret{}",
+                v.secret_count(),
+                if v.secret_count() == 1 { "" } else { "s" }
+            )
+        }
+        VerifyMode::NoSecret => "not verifying (no secret)".into(),
+        VerifyMode::Skip => "not verifying (--skip-verify)".into(),
+    });
+    if let Some(p) = &opts.path {
+        parts.push(format!("path {p}"));
+    }
+    if !opts.events.is_empty() {
+        parts.push(format!("showing {}", opts.events.join(", ")));
+    }
+    for r in &opts.routes {
+        parts.push(format!("{} → {}", r.pattern, r.target));
+    }
+    if let Some(t) = &opts.forward_to {
+        parts.push(format!("forwarding to {t}"));
+    }
+    if let Some(s) = &opts.save {
+        parts.push(format!("saving to {}", s.display()));
+    }
+    if opts.fail_first > 0 {
+        parts.push(format!("failing the first {} attempts of each event", opts.fail_first));
+    }
+    if let Some(d) = opts.respond_delay {
+        parts.push(format!("answering after {}", human_duration(d)));
+    }
+    if let Some(n) = opts.max_events {
+        parts.push(format!("stopping after {n} event{}", if n == 1 { "" } else { "s" }));
+    }
+    if let Some(d) = opts.timeout {
+        parts.push(format!("for at most {}", humantime::format_duration(d)));
+    }
+    parts.push("Ctrl-C to stop".into());
+    parts.join(" · ")
+}
+
+/// Ctrl-C and SIGTERM, registered before `Ready!` so an early signal is never lost.
+struct Signals {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let err = |e: std::io::Error| Error::failure(format!("cannot watch for signals: {e}"));
+            Ok(Signals {
+                int: signal(SignalKind::interrupt()).map_err(err)?,
+                term: signal(SignalKind::terminate()).map_err(err)?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,0 +1,466 @@
+//! One request, start to answer. The checks run in this order, and the first
+//! that fails decides the answer:
+//!
+//! 1. method: anything but `POST` → 405 `method not allowed` (with `Allow: POST`)
+//! 2. path, when `--path` is set → 404 `not found`
+//! 3. size → 413 `body too large` (the declared length before reading, then while reading)
+//! 4. signature, when verifying → 401 `missing signature` / `malformed signature` / `signature mismatch`
+//! 5. shape → 400 `invalid JSON` / `not an event or batch`
+//! 6. `--tolerance` → 401 `stale timestamp` / `invalid timestamp` (a replay is an
+//!    authentication failure, like a bad signature; a batch fails if any event does)
+//! 7. dedupe → 200 `Already processed` when every event id was already answered 2xx
+//! 8. `--events` → 200 `OK`, `filtered`, when no event matches (not forwarded, not counted)
+//! 9. `--fail-first N` → 500 for the first N attempts of each event id
+//! 10. `--respond-delay`, then the forward (the app's answer, 502, 504) or
+//!     `--respond-status` (default 200 `OK`)
+//!
+//! Only a 2xx answer marks the event ids as processed, so the retry of an id
+//! that got a 500 (simulated, relayed or 502/504) is handled again, not
+//! "Already processed". The same rule decides what `--max-events` counts: new,
+//! unfiltered events answered 2xx (each event of a batch counts).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use tokio_util::sync::CancellationToken;
+
+use super::body::{self, BodyError};
+use super::dedupe::{Attempts, Seen};
+use super::forward::{Forwarder, Outcome};
+use super::options::{Options, VerifyMode};
+use super::parse::{self, EventRef};
+use super::record::Record;
+use super::render::{self, Style};
+use super::save::SaveFile;
+use super::sink::Sink;
+use super::summary::Stats;
+use crate::output::Printer;
+use crate::payload::ParseError;
+use crate::signature::{self, VerifyError};
+
+/// The response body type of every answer.
+pub type Body = Full<Bytes>;
+
+const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
+const ALLOW_POST: HeaderValue = HeaderValue::from_static("POST");
+const CLOSE: HeaderValue = HeaderValue::from_static("close");
+
+/// Everything request tasks share.
+pub struct State {
+    /// The validated flags.
+    pub opts: Options,
+    /// Human layout.
+    pub style: Style,
+    /// Processed ids (`None` with `--no-dedupe`).
+    pub seen: Option<Seen>,
+    /// Attempts per id (only with `--fail-first`).
+    pub attempts: Option<Attempts>,
+    /// The forwarding client, when anything is forwarded.
+    pub forwarder: Option<Forwarder>,
+    /// stdout.
+    pub sink: Sink,
+    /// `--save`.
+    pub save: Option<SaveFile>,
+    /// Counters.
+    pub stats: Stats,
+    /// Cancelled once `--max-events` is reached.
+    pub done: CancellationToken,
+    /// For warnings.
+    pub printer: Printer,
+    signature_header: HeaderName,
+    save_failed: AtomicBool,
+}
+
+impl State {
+    /// Shared state for these parts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        opts: Options,
+        style: Style,
+        seen: Option<Seen>,
+        attempts: Option<Attempts>,
+        forwarder: Option<Forwarder>,
+        sink: Sink,
+        save: Option<SaveFile>,
+        done: CancellationToken,
+        printer: Printer,
+    ) -> State {
+        State {
+            opts,
+            style,
+            seen,
+            attempts,
+            forwarder,
+            sink,
+            save,
+            stats: Stats::default(),
+            done,
+            printer,
+            signature_header: HeaderName::from_static(signature::HEADER_LOWER),
+            save_failed: AtomicBool::new(false),
+        }
+    }
+}
+
+/// The hyper service function.
+pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    Ok(state.handle(req).await)
+}
+
+/// What to answer.
+struct Reply {
+    status: StatusCode,
+    body: Bytes,
+    content_type: HeaderValue,
+    allow_post: bool,
+    close: bool,
+}
+
+impl Reply {
+    fn text(status: StatusCode, body: &'static str) -> Reply {
+        Reply {
+            status,
+            body: Bytes::from_static(body.as_bytes()),
+            content_type: TEXT_PLAIN,
+            allow_post: false,
+            close: false,
+        }
+    }
+
+    fn into_response(self) -> Response<Body> {
+        let mut resp = Response::new(Full::new(self.body));
+        *resp.status_mut() = self.status;
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, self.content_type);
+        if self.allow_post {
+            h.insert(header::ALLOW, ALLOW_POST);
+        }
+        if self.close {
+            h.insert(header::CONNECTION, CLOSE);
+        }
+        resp
+    }
+}
+
+fn verify_reason(e: VerifyError) -> (&'static str, &'static str) {
+    match e {
+        VerifyError::Missing => ("missing signature", "no X-Scopien-Signature header"),
+        VerifyError::Malformed => ("malformed signature", "expected sha256=<64 hex digits>"),
+        VerifyError::Mismatch => {
+            ("signature mismatch", "no --secret matches; check the secret and that the body is unchanged")
+        }
+    }
+}
+
+fn parse_reason(e: &ParseError) -> &'static str {
+    match e {
+        ParseError::InvalidJson => "invalid JSON",
+        ParseError::NotAnEvent => "not an event or batch",
+    }
+}
+
+/// The first characters of a body, for a human line about it.
+fn snippet(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "empty body".to_string();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    format!("body: {}", render::truncate(flat.trim(), 48))
+}
+
+impl State {
+    async fn handle(&self, req: Request<Incoming>) -> Response<Body> {
+        let received_at = SystemTime::now();
+        Stats::bump(&self.stats.received);
+        let (parts, incoming) = req.into_parts();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let base = Record {
+            received_at,
+            method: parts.method.as_str(),
+            path,
+            verified: None,
+            status: 0,
+            events: &[],
+            batch: false,
+            duplicate: false,
+            filtered: false,
+            hidden: &[],
+            headers: &parts.headers,
+            body: &[],
+            body_is_json: false,
+            error: None,
+            detail: None,
+            forward: None,
+        };
+
+        // 1. method
+        if parts.method != Method::POST {
+            let kept = body::discard(incoming, self.opts.max_body).await;
+            let reply = Reply {
+                allow_post: true,
+                close: !kept,
+                ..Reply::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+            };
+            return self.reject(
+                Record {
+                    error: Some("method not allowed"),
+                    detail: Some("only POST is accepted".into()),
+                    ..base
+                },
+                reply,
+            );
+        }
+        // 2. path
+        if let Some(want) = &self.opts.path
+            && parts.uri.path() != want
+        {
+            let kept = body::discard(incoming, self.opts.max_body).await;
+            return self.reject(
+                Record {
+                    error: Some("not found"),
+                    detail: Some(format!("listening on {want}").into()),
+                    ..base
+                },
+                Reply { close: !kept, ..Reply::text(StatusCode::NOT_FOUND, "not found") },
+            );
+        }
+        // 3. size
+        let expects_continue = parts
+            .headers
+            .get(header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        let body = match body::read(incoming, self.opts.max_body, expects_continue).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge { seen, drained }) => {
+                let detail = format!(
+                    "at least {seen} bytes; --max-body is {}",
+                    bytesize::ByteSize(self.opts.max_body).display().iec()
+                );
+                let reply =
+                    Reply { close: !drained, ..Reply::text(StatusCode::PAYLOAD_TOO_LARGE, "body too large") };
+                return self.reject(
+                    Record { error: Some("body too large"), detail: Some(detail.into()), ..base },
+                    reply,
+                );
+            }
+            Err(BodyError::Incomplete { got }) => {
+                let detail = format!("the connection closed after {got} bytes");
+                let reply = Reply { close: true, ..Reply::text(StatusCode::BAD_REQUEST, "incomplete body") };
+                return self.reject(
+                    Record { error: Some("incomplete body"), detail: Some(detail.into()), ..base },
+                    reply,
+                );
+            }
+        };
+        let base = Record { body: &body, ..base };
+
+        // 4. signature
+        let verified = match &self.opts.verify {
+            VerifyMode::Secrets(v) => {
+                match v.verify(parts.headers.get(&self.signature_header).map(HeaderValue::as_bytes), &body) {
+                    Ok(()) => {
+                        Stats::bump(&self.stats.verified);
+                        Some(true)
+                    }
+                    Err(e) => {
+                        let (reason, detail) = verify_reason(e);
+                        return self.reject(
+                            Record {
+                                verified: Some(false),
+                                error: Some(reason),
+                                detail: Some(detail.into()),
+                                ..base
+                            },
+                            Reply::text(StatusCode::UNAUTHORIZED, reason),
+                        );
+                    }
+                }
+            }
+            VerifyMode::NoSecret | VerifyMode::Skip => None,
+        };
+        let base = Record { verified, ..base };
+
+        // 5. shape
+        let parsed = match parse::parse(&body) {
+            Ok(p) => p,
+            Err(e) => {
+                let reason = parse_reason(&e);
+                let detail = (e == ParseError::InvalidJson).then(|| snippet(&body).into());
+                return self.reject(
+                    Record { error: Some(reason), detail, body_is_json: e == ParseError::NotAnEvent, ..base },
+                    Reply::text(StatusCode::BAD_REQUEST, reason),
+                );
+            }
+        };
+        let events = parsed.events();
+        let base = Record { events, batch: parsed.is_batch(), body_is_json: true, ..base };
+
+        // 6. replay guard
+        if let Some(tol) = self.opts.tolerance {
+            for e in events {
+                if let Err(te) = parse::check_timestamp(e.timestamp, tol, received_at) {
+                    let detail = format!("--tolerance {}", humantime::format_duration(tol));
+                    return self.reject(
+                        Record { error: Some(te.reason()), detail: Some(detail.into()), ..base },
+                        Reply::text(StatusCode::UNAUTHORIZED, te.reason()),
+                    );
+                }
+            }
+        }
+
+        // 7. dedupe
+        let mut seen_before = Vec::new();
+        if let Some(seen) = &self.seen {
+            seen.check(events.iter().map(|e| e.id.as_ref()), &mut seen_before);
+            if seen_before.iter().all(|&s| s) {
+                Stats::bump(&self.stats.duplicates);
+                let reply = Reply::text(StatusCode::OK, "Already processed");
+                return self.finish(Record { status: 200, duplicate: true, ..base }, reply);
+            }
+        }
+
+        // 8. --events
+        let hidden: Vec<bool> = if self.opts.events.is_empty() {
+            Vec::new()
+        } else {
+            events.iter().map(|e| !self.opts.shows(&e.event)).collect()
+        };
+        if !hidden.is_empty() && hidden.iter().all(|&h| h) {
+            Stats::bump(&self.stats.filtered);
+            return self
+                .finish(Record { status: 200, filtered: true, ..base }, Reply::text(StatusCode::OK, "OK"));
+        }
+        let base = Record { hidden: &hidden, ..base };
+
+        // 9. --fail-first
+        if let Some(attempts) = &self.attempts {
+            let attempt = attempts.next(events.iter().map(|e| e.id.as_ref()));
+            if attempt <= self.opts.fail_first {
+                Stats::bump(&self.stats.simulated_failures);
+                let detail = format!("--fail-first {}: attempt {attempt}", self.opts.fail_first);
+                return self.finish(
+                    Record {
+                        status: 500,
+                        error: Some("simulated failure"),
+                        detail: Some(detail.into()),
+                        ..base
+                    },
+                    Reply::text(StatusCode::INTERNAL_SERVER_ERROR, "simulated failure"),
+                );
+            }
+        }
+
+        // 10. answer
+        if let Some(d) = self.opts.respond_delay {
+            tokio::time::sleep(d).await;
+        }
+        let target = match &self.forwarder {
+            Some(_) => self.opts.target_for(
+                events
+                    .iter()
+                    .zip(hidden.iter().copied().chain(std::iter::repeat(false)))
+                    .filter(|(_, h)| !h)
+                    .map(|(e, _)| e.event.as_ref()),
+            ),
+            None => None,
+        };
+        let (reply, forwarded) = match (target, &self.forwarder) {
+            (Some(target), Some(fwd)) => {
+                let f = fwd.forward(target, &parts.headers, body.clone()).await;
+                Stats::bump(&self.stats.forwarded);
+                let reply = match &f.outcome {
+                    Outcome::Answered { status, content_type, body } => Reply {
+                        status: *status,
+                        body: body.clone(),
+                        content_type: content_type.clone().unwrap_or(TEXT_PLAIN),
+                        allow_post: false,
+                        close: false,
+                    },
+                    Outcome::Unreachable(_) | Outcome::Failed(_) => {
+                        Stats::bump(&self.stats.forward_errors);
+                        Reply::text(StatusCode::BAD_GATEWAY, "app unreachable")
+                    }
+                    Outcome::TimedOut(_) => {
+                        Stats::bump(&self.stats.forward_errors);
+                        Reply::text(StatusCode::GATEWAY_TIMEOUT, "app did not answer in time")
+                    }
+                };
+                (reply, Some(f))
+            }
+            _ => {
+                let status = self.opts.respond_status.unwrap_or(StatusCode::OK);
+                let text =
+                    if status == StatusCode::OK { "OK" } else { status.canonical_reason().unwrap_or("") };
+                (Reply::text(status, text), None)
+            }
+        };
+        if reply.status.is_success() {
+            self.accept(events, &seen_before, &hidden);
+        }
+        let status = reply.status.as_u16();
+        self.finish(Record { status, forward: forwarded.as_ref(), ..base }, reply)
+    }
+
+    /// Marks a 2xx-answered delivery's ids processed and counts its new, shown events.
+    fn accept(&self, events: &[EventRef<'_>], seen_before: &[bool], hidden: &[bool]) {
+        if let Some(seen) = &self.seen {
+            seen.mark(events.iter().map(|e| e.id.as_ref()));
+        }
+        let new = (0..events.len())
+            .filter(|&i| {
+                !seen_before.get(i).copied().unwrap_or(false) && !hidden.get(i).copied().unwrap_or(false)
+            })
+            .count() as u64;
+        if new == 0 {
+            return;
+        }
+        let total = self.stats.accept(new);
+        if let Some(max) = self.opts.max_events
+            && total >= max
+        {
+            self.done.cancel();
+        }
+    }
+
+    fn reject(&self, rec: Record<'_>, reply: Reply) -> Response<Body> {
+        Stats::bump(&self.stats.rejected);
+        self.finish(rec, reply)
+    }
+
+    /// Shows and saves the record, then answers.
+    fn finish(&self, rec: Record<'_>, reply: Reply) -> Response<Body> {
+        let rec = Record { status: reply.status.as_u16(), ..rec };
+        self.emit(&rec);
+        reply.into_response()
+    }
+
+    fn emit(&self, rec: &Record<'_>) {
+        if self.opts.json || self.save.is_some() {
+            let mut line = Vec::new();
+            rec.write_json(&mut line);
+            if let Some(save) = &self.save
+                && let Err(e) = save.append(&line)
+                && !self.save_failed.swap(true, Ordering::Relaxed)
+            {
+                self.printer.warn(&format!(
+                    "cannot write to --save file '{}': {}",
+                    save.path().display(),
+                    crate::error::io_reason(&e)
+                ));
+            }
+            if self.opts.json {
+                self.sink.write(&line);
+                return;
+            }
+        }
+        self.sink.write(render::block(rec, &self.style).as_bytes());
+    }
+}

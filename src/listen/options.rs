@@ -1,0 +1,278 @@
+//! The listener's flags validated once, before anything binds: forward targets
+//! (with the `4000` and `:4000/path` shorthands), routes, event patterns, the
+//! path and how signatures are checked. Every problem is a usage error (exit 2).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use http::{StatusCode, Uri};
+
+use crate::catalog;
+use crate::cli::ListenArgs;
+use crate::error::{Error, Result};
+use crate::settings;
+use crate::signature::Verifier;
+
+/// How deliveries are checked.
+#[derive(Debug, Clone)]
+pub enum VerifyMode {
+    /// Check the signature against these secrets (any match is valid).
+    Secrets(Verifier),
+    /// No secret anywhere: accept everything, shown as unverified.
+    NoSecret,
+    /// `--skip-verify`: accept everything without looking.
+    Skip,
+}
+
+/// Where a delivery is forwarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The full URL requests go to.
+    pub uri: Uri,
+    /// The port, for the "is your app running on port N?" hint.
+    pub port: u16,
+}
+
+impl Target {
+    /// Parses a `--forward-to`/`--route` URL, expanding `4000` to
+    /// `http://localhost:4000` and `:4000/path` to `http://localhost:4000/path`.
+    pub fn parse(flag: &str, given: &str) -> Result<Target> {
+        let s = given.trim();
+        let full = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            format!("http://localhost:{s}")
+        } else if s.starts_with(':') {
+            format!("http://localhost{s}")
+        } else if !s.contains("://") {
+            format!("http://{s}")
+        } else {
+            s.to_string()
+        };
+        let bad = || {
+            Error::usage(format!("{flag} '{given}' is not a URL")).with_hint(
+                "give a URL like http://localhost:4000/webhooks, or the shorthands 4000 and :4000/path",
+            )
+        };
+        let uri: Uri = full.parse().map_err(|_| bad())?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some("https") => {
+                return Err(Error::usage(format!(
+                    "{flag} '{given}': forwarding to https:// is not supported"
+                ))
+                .with_hint("forward to your app's local http:// address, e.g. http://localhost:4000"));
+            }
+            _ => return Err(bad()),
+        }
+        let authority = uri.authority().ok_or_else(bad)?;
+        if authority.host().is_empty() || authority.as_str().contains('@') {
+            return Err(bad());
+        }
+        // `Authority::port` hides a port that is out of range, so read it from the text.
+        let text = authority.as_str();
+        let port = match text.rsplit_once(':') {
+            Some((_, p)) if !text.ends_with(']') => {
+                p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(bad)?
+            }
+            _ => 80,
+        };
+        let uri = if uri.path_and_query().is_none() {
+            Uri::builder()
+                .scheme("http")
+                .authority(authority.clone())
+                .path_and_query("/")
+                .build()
+                .map_err(|_| bad())?
+        } else {
+            uri
+        };
+        Ok(Target { uri, port })
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.uri)
+    }
+}
+
+/// `--route PATTERN=URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Event pattern (exact name, `type.*` or `*`).
+    pub pattern: String,
+    /// Where matching events go.
+    pub target: Target,
+}
+
+impl Route {
+    /// Parses and validates `PATTERN=URL`.
+    pub fn parse(given: &str) -> Result<Route> {
+        let Some((pattern, url)) = given.split_once('=') else {
+            return Err(Error::usage(format!("--route '{given}' must look like PATTERN=URL"))
+                .with_hint("for example --route 'lead.*=http://localhost:4000/leads'"));
+        };
+        let pattern = pattern.trim();
+        catalog::validate_pattern(pattern)?;
+        Ok(Route { pattern: pattern.to_string(), target: Target::parse("--route", url)? })
+    }
+}
+
+/// Everything the listener needs, validated.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Address to bind (host as given; resolved when binding).
+    pub host: String,
+    /// Port to bind (0: any free port).
+    pub port: u16,
+    /// Only this path is served (others get 404).
+    pub path: Option<String>,
+    /// How signatures are checked.
+    pub verify: VerifyMode,
+    /// Event patterns to show and forward (empty: all).
+    pub events: Vec<String>,
+    /// Routes, first match wins.
+    pub routes: Vec<Route>,
+    /// The fallback forward target.
+    pub forward_to: Option<Target>,
+    /// Deadline of one forwarded request.
+    pub forward_timeout: Duration,
+    /// NDJSON file to append to.
+    pub save: Option<PathBuf>,
+    /// Status for accepted deliveries that are not forwarded.
+    pub respond_status: Option<StatusCode>,
+    /// Wait before answering accepted deliveries.
+    pub respond_delay: Option<Duration>,
+    /// Answer 500 to the first N attempts of each event id.
+    pub fail_first: u32,
+    /// Reject payload timestamps older than this.
+    pub tolerance: Option<Duration>,
+    /// Largest body accepted.
+    pub max_body: u64,
+    /// Stop (exit 0) after this many accepted events.
+    pub max_events: Option<u64>,
+    /// Stop after this long (exit 1 when `max_events` was not reached).
+    pub timeout: Option<Duration>,
+    /// Answer repeated event ids with `Already processed`.
+    pub dedupe: bool,
+    /// NDJSON on stdout instead of human blocks.
+    pub json: bool,
+}
+
+impl Options {
+    /// Validates the flags. `extra_secrets` are added to `--secret` (or the env secret).
+    pub fn from_args(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Result<Options> {
+        catalog::validate_patterns(&args.events)?;
+        let routes = args.routes.iter().map(|r| Route::parse(r)).collect::<Result<Vec<_>>>()?;
+        let forward_to = args.forward_to.as_deref().map(|u| Target::parse("--forward-to", u)).transpose()?;
+        if let Some(p) = &args.path
+            && !p.starts_with('/')
+        {
+            return Err(Error::usage(format!("--path '{p}' must start with '/'"))
+                .with_hint("for example --path /webhooks/scopien"));
+        }
+        let mut secrets = settings::secrets_or_env(&args.secret);
+        secrets.extend(extra_secrets);
+        secrets.retain(|s| !s.is_empty());
+        let verify = if args.skip_verify {
+            VerifyMode::Skip
+        } else if secrets.is_empty() {
+            VerifyMode::NoSecret
+        } else {
+            VerifyMode::Secrets(Verifier::new(&secrets))
+        };
+        let respond_status = args
+            .respond_status
+            .map(|c| {
+                // A 1xx is never a final answer, and hyper cannot send one as such.
+                StatusCode::from_u16(c).ok().filter(|s| !s.is_informational()).ok_or_else(|| {
+                    Error::usage(format!("--respond-status {c} is not a final HTTP status (give 200 to 599)"))
+                })
+            })
+            .transpose()?;
+        Ok(Options {
+            host: args.host.clone(),
+            port: args.port,
+            path: args.path.clone(),
+            verify,
+            events: args.events.clone(),
+            routes,
+            forward_to,
+            forward_timeout: args.forward_timeout,
+            save: args.save.clone(),
+            respond_status,
+            respond_delay: args.respond_delay.filter(|d| !d.is_zero()),
+            fail_first: args.fail_first,
+            tolerance: args.tolerance,
+            max_body: args.max_body,
+            max_events: args.max_events,
+            timeout: args.timeout,
+            dedupe: !args.no_dedupe,
+            json,
+        })
+    }
+
+    /// Whether anything is forwarded at all.
+    pub fn forwards(&self) -> bool {
+        self.forward_to.is_some() || !self.routes.is_empty()
+    }
+
+    /// The target for a delivery holding these events: the first route that
+    /// matches any of them, else `--forward-to`.
+    pub fn target_for<'a, I>(&self, events: I) -> Option<&Target>
+    where
+        I: IntoIterator<Item = &'a str> + Clone,
+    {
+        self.routes
+            .iter()
+            .find(|r| events.clone().into_iter().any(|e| catalog::matches(&r.pattern, e)))
+            .map(|r| &r.target)
+            .or(self.forward_to.as_ref())
+    }
+
+    /// Whether `--events` lets this event through.
+    pub fn shows(&self, event: &str) -> bool {
+        self.events.is_empty() || catalog::matches_any(&self.events, event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(s: &str) -> String {
+        Target::parse("--forward-to", s).unwrap().to_string()
+    }
+
+    #[test]
+    fn shorthands() {
+        assert_eq!(target("4000"), "http://localhost:4000/");
+        assert_eq!(target(":4000/hooks"), "http://localhost:4000/hooks");
+        assert_eq!(target(":4000"), "http://localhost:4000/");
+        assert_eq!(target("localhost:8080/x?y=1"), "http://localhost:8080/x?y=1");
+        assert_eq!(target("http://127.0.0.1:9/a"), "http://127.0.0.1:9/a");
+        assert_eq!(Target::parse("--forward-to", "4000").unwrap().port, 4000);
+        assert_eq!(Target::parse("--forward-to", "http://example.com/").unwrap().port, 80);
+        assert_eq!(Target::parse("--forward-to", "http://[::1]/").unwrap().port, 80);
+        assert_eq!(Target::parse("--forward-to", "http://[::1]:81/").unwrap().port, 81);
+    }
+
+    #[test]
+    fn bad_targets_are_usage_errors() {
+        for bad in ["", "http://", "ftp://x/", "https://example.com", "99999", "http://a b/", ":0"] {
+            let e = Target::parse("--forward-to", bad).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn routes() {
+        let r = Route::parse("lead.*=:4000/leads").unwrap();
+        assert_eq!(r.pattern, "lead.*");
+        assert_eq!(r.target.to_string(), "http://localhost:4000/leads");
+        assert_eq!(Route::parse("lead.*").unwrap_err().exit_code(), 2);
+        let e = Route::parse("lead.creatd=4000").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.hint().unwrap().contains("lead.created"));
+        assert_eq!(Route::parse("lead.*=ftp://x").unwrap_err().exit_code(), 2);
+    }
+}
