@@ -940,7 +940,6 @@ fn register_checks_the_url_first() {
 }
 
 #[test]
-#[ignore = "needs listen"]
 fn register_verifies_with_the_fresh_secret_then_deletes() {
     let server = register_api();
     let mut c = bin();
