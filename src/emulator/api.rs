@@ -184,15 +184,17 @@ fn paging(query: Option<&str>) -> Result<Paging, ApiErr> {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         match k {
             "limit" => {
-                p.limit = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| ApiErr::bad_request(format!("limit must be between 1 and {MAX_LIMIT}")))?;
+                p.limit =
+                    v.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                        ApiErr::bad_request(format!("limit must be between 1 and {MAX_LIMIT}"))
+                    })?;
             }
             "cursor" if !v.is_empty() => {
                 p.cursor = Some(
-                    v.parse().ok().filter(|n: &i64| *n > 0).ok_or_else(|| ApiErr::bad_request("invalid cursor"))?,
+                    v.parse()
+                        .ok()
+                        .filter(|n: &i64| *n > 0)
+                        .ok_or_else(|| ApiErr::bad_request("invalid cursor"))?,
                 );
             }
             _ => {}
@@ -209,7 +211,11 @@ fn page<T>(items: Vec<T>, next: Option<i64>) -> Page<T> {
 // Webhooks
 
 fn webhook_id(id: &str) -> Result<String, ApiErr> {
-    if ids::is_valid(id, ids::WEBHOOK_PREFIX) { Ok(id.to_string()) } else { Err(ApiErr::not_found("webhook", id)) }
+    if ids::is_valid(id, ids::WEBHOOK_PREFIX) {
+        Ok(id.to_string())
+    } else {
+        Err(ApiErr::not_found("webhook", id))
+    }
 }
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -255,7 +261,9 @@ async fn create_webhook(State(st): State<Shared>, headers: HeaderMap, body: Byte
             Ok(resp)
         }
         // Deleting a webhook forgets its keys, so this only happens mid-delete.
-        Created::Replay(None) => Err(ApiErr::new(StatusCode::CONFLICT, "conflict", "the webhook was deleted")),
+        Created::Replay(None) => {
+            Err(ApiErr::new(StatusCode::CONFLICT, "conflict", "the webhook was deleted"))
+        }
         Created::Mismatch => Err(ApiErr::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
@@ -280,7 +288,10 @@ async fn list_webhooks(State(st): State<Shared>, RawQuery(q): RawQuery) -> ApiRe
 async fn load_webhook(st: &AppState, id: &str) -> Result<Webhook, ApiErr> {
     let id = webhook_id(id)?;
     let key = id.clone();
-    st.store.run(move |c| Ok(store::get_webhook(c, &key)?)).await?.ok_or_else(|| ApiErr::not_found("webhook", &id))
+    st.store
+        .run(move |c| Ok(store::get_webhook(c, &key)?))
+        .await?
+        .ok_or_else(|| ApiErr::not_found("webhook", &id))
 }
 
 async fn get_webhook(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult {
@@ -385,7 +396,11 @@ async fn test_webhook(State(st): State<Shared>, Path(id): Path<String>, body: By
     data(StatusCode::ACCEPTED, delivery)
 }
 
-async fn list_deliveries(State(st): State<Shared>, Path(id): Path<String>, RawQuery(q): RawQuery) -> ApiResult {
+async fn list_deliveries(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
     let p = paging(q.as_deref())?;
     let webhook = load_webhook(&st, &id).await?;
     let (items, next) =
@@ -447,7 +462,9 @@ async fn emit_events(State(st): State<Shared>, body: Bytes) -> ApiResult {
         Value::Object(mut map) if map.contains_key("events") && !map.contains_key("event") => {
             match map.remove("events") {
                 Some(Value::Array(items)) => (items, true),
-                _ => return Err(ApiErr::invalid("events: must be an array of {\"event\",\"data\"?} objects")),
+                _ => {
+                    return Err(ApiErr::invalid("events: must be an array of {\"event\",\"data\"?} objects"));
+                }
             }
         }
         single => (vec![single], false),

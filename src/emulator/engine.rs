@@ -300,7 +300,9 @@ impl Engine {
         let code = status.as_u16();
         if error.is_none() && !status.is_success() {
             error = Some(match status.canonical_reason() {
-                Some(reason) if status.is_redirection() => format!("HTTP {code} {reason} (redirects are not followed)"),
+                Some(reason) if status.is_redirection() => {
+                    format!("HTTP {code} {reason} (redirects are not followed)")
+                }
                 Some(reason) => format!("HTTP {code} {reason}"),
                 None => format!("HTTP {code}"),
             });

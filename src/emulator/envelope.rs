@@ -47,8 +47,9 @@ struct FailedData<'a> {
 
 /// The `webhook.failed` notification for a webhook disabled after `failure_count` failures.
 pub fn webhook_failed(webhook_id: &str, url: &str, failure_count: u32, last_error: &str) -> NewEvent {
-    let data = serde_json::to_value(FailedData { webhook_id, url, failure_count, last_error, disabled: true })
-        .expect("plain fields serialise");
+    let data =
+        serde_json::to_value(FailedData { webhook_id, url, failure_count, last_error, disabled: true })
+            .expect("plain fields serialise");
     new_event(catalog::WEBHOOK_FAILED, data, None)
 }
 

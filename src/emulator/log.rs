@@ -142,9 +142,19 @@ mod tests {
     #[test]
     fn json_fields() {
         let v = serde_json::to_value(line()).unwrap();
-        for k in ["time", "webhook_id", "delivery_id", "event_id", "event", "attempt", "status", "response_status",
-            "duration_ms", "error", "next_retry_at"]
-        {
+        for k in [
+            "time",
+            "webhook_id",
+            "delivery_id",
+            "event_id",
+            "event",
+            "attempt",
+            "status",
+            "response_status",
+            "duration_ms",
+            "error",
+            "next_retry_at",
+        ] {
             assert!(v.get(k).is_some(), "{k}");
         }
     }

@@ -86,7 +86,8 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         "{} {}",
         "Database:".dimmed(),
         match &db_path {
-            Some(p) => format!("{} ({queued} deliveries queued, {batched} events in open batches)", p.display()),
+            Some(p) =>
+                format!("{} ({queued} deliveries queued, {batched} events in open batches)", p.display()),
             None => "in memory (nothing survives a restart)".to_string(),
         }
     ));
@@ -122,7 +123,11 @@ fn prepare_dir(db: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(|e| {
-        Error::usage(format!("cannot create the directory '{}' for the database: {}", dir.display(), io_reason(&e)))
+        Error::usage(format!(
+            "cannot create the directory '{}' for the database: {}",
+            dir.display(),
+            io_reason(&e)
+        ))
     })
 }
 

@@ -160,7 +160,10 @@ impl Store {
     }
 
     /// Runs `f` on the calling thread (start-up, before the runtime is busy).
-    pub fn run_now<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn run_now<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut guard)
     }
@@ -185,7 +188,8 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 
 fn json_col<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
-    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
@@ -312,8 +316,9 @@ pub fn list_webhooks(
     after: Option<i64>,
     limit: usize,
 ) -> rusqlite::Result<(Vec<Webhook>, Option<i64>)> {
-    let mut stmt =
-        c.prepare_cached(&format!("SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    ))?;
     let rows = stmt.query_map(params![after.unwrap_or(0), limit as i64 + 1], |r| {
         Ok((r.get::<_, i64>(0)?, webhook_at(r, 1)?))
     })?;
@@ -391,7 +396,8 @@ struct Target {
 }
 
 fn active_targets(c: &Connection) -> rusqlite::Result<Vec<Target>> {
-    let mut stmt = c.prepare_cached("SELECT id, events, filters, batch FROM webhooks WHERE status='active'")?;
+    let mut stmt =
+        c.prepare_cached("SELECT id, events, filters, batch FROM webhooks WHERE status='active'")?;
     let rows = stmt.query_map([], |r| {
         Ok(Target { id: r.get(0)?, events: json_col(r, 1)?, filters: json_col(r, 2)?, batch: r.get(3)? })
     })?;
@@ -403,7 +409,8 @@ fn active_targets(c: &Connection) -> rusqlite::Result<Vec<Target>> {
 /// deliveries were queued. Run it inside a transaction.
 pub fn insert_events(c: &Connection, events: &[NewEvent], now_ms: i64) -> rusqlite::Result<usize> {
     let targets = active_targets(c)?;
-    let mut insert = c.prepare_cached("INSERT INTO events (id, name, body, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut insert =
+        c.prepare_cached("INSERT INTO events (id, name, body, created_at) VALUES (?1, ?2, ?3, ?4)")?;
     let mut queued = 0;
     for ev in events {
         insert.execute(params![ev.id, ev.name, ev.body, now_ms])?;
@@ -412,8 +419,10 @@ pub fn insert_events(c: &Connection, events: &[NewEvent], now_ms: i64) -> rusqli
                 continue;
             }
             if t.batch {
-                c.prepare_cached("INSERT INTO open_batches (webhook_id, event_id, added_at) VALUES (?1, ?2, ?3)")?
-                    .execute(params![t.id, ev.id, now_ms])?;
+                c.prepare_cached(
+                    "INSERT INTO open_batches (webhook_id, event_id, added_at) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![t.id, ev.id, now_ms])?;
             } else {
                 queue_job(c, &t.id, std::slice::from_ref(&ev.id), &ev.name, false, now_ms)?;
             }
@@ -595,11 +604,15 @@ pub fn tick(
     let tx = c.transaction()?;
     let mut out = Tick::default();
     // A lease outlives its attempt only if the attempt's task died; take it back.
-    tx.execute("UPDATE jobs SET lease_until=NULL WHERE lease_until IS NOT NULL AND lease_until <= ?1", [now])?;
+    tx.execute(
+        "UPDATE jobs SET lease_until=NULL WHERE lease_until IS NOT NULL AND lease_until <= ?1",
+        [now],
+    )?;
     out.wake_at = close_batches(&tx, now, time_scale)?;
 
     let endpoints: Vec<Arc<Endpoint>> = {
-        let mut stmt = tx.prepare_cached("SELECT id, url, secret, headers FROM webhooks WHERE status='active'")?;
+        let mut stmt =
+            tx.prepare_cached("SELECT id, url, secret, headers FROM webhooks WHERE status='active'")?;
         let rows = stmt.query_map([], |r| {
             let headers: BTreeMap<String, String> = json_col(r, 3)?;
             Ok(Arc::new(Endpoint {
@@ -646,8 +659,9 @@ pub fn tick(
                 let mut event = String::new();
                 let mut load = tx.prepare_cached("SELECT name, body FROM events WHERE id=?1")?;
                 for id in &event_ids {
-                    if let Some((name, body)) =
-                        load.query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))).optional()?
+                    if let Some((name, body)) = load
+                        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                        .optional()?
                     {
                         if event.is_empty() {
                             event = name;
@@ -672,12 +686,16 @@ pub fn tick(
         // When this webhook next has work: its earliest unleased job, but not
         // before its rate budget frees up; or a lease running out.
         let next_due: Option<i64> = tx
-            .prepare_cached("SELECT MIN(next_attempt_at) FROM jobs WHERE webhook_id=?1 AND lease_until IS NULL")?
+            .prepare_cached(
+                "SELECT MIN(next_attempt_at) FROM jobs WHERE webhook_id=?1 AND lease_until IS NULL",
+            )?
             .query_row([&ep.id], |r| r.get(0))?;
         let budget_free = next_slot - pacing.horizon_ms + 1;
         out.wake_at = earliest(out.wake_at, next_due.map(|d| d.max(budget_free)));
         let lease_end: Option<i64> = tx
-            .prepare_cached("SELECT MIN(lease_until) FROM jobs WHERE webhook_id=?1 AND lease_until IS NOT NULL")?
+            .prepare_cached(
+                "SELECT MIN(lease_until) FROM jobs WHERE webhook_id=?1 AND lease_until IS NOT NULL",
+            )?
             .query_row([&ep.id], |r| r.get(0))?;
         out.wake_at = earliest(out.wake_at, lease_end);
     }
@@ -783,8 +801,10 @@ pub struct Recorded {
 /// (done, rescheduled with a new pending row, or dropped with the webhook disabled).
 pub fn record_attempt(c: &mut Connection, rec: &AttemptRecord, now: i64) -> rusqlite::Result<Recorded> {
     let tx = c.transaction()?;
-    let exists =
-        tx.prepare_cached("SELECT 1 FROM jobs WHERE id=?1")?.query_row([rec.job_id], |_| Ok(())).optional()?;
+    let exists = tx
+        .prepare_cached("SELECT 1 FROM jobs WHERE id=?1")?
+        .query_row([rec.job_id], |_| Ok(()))
+        .optional()?;
     if exists.is_none() {
         return Ok(Recorded::default());
     }
@@ -820,7 +840,13 @@ pub fn record_attempt(c: &mut Connection, rec: &AttemptRecord, now: i64) -> rusq
                  created_at, next_retry_at) SELECT ?1, webhook_id, event_id, event, event_ids, batch, ?2, \
                  'pending', ?3, ?4 FROM deliveries WHERE id=?5",
             )?
-            .execute(params![next_id, rec.attempt + 1, rfc3339(now), next_retry, rec.delivery_id])?;
+            .execute(params![
+                next_id,
+                rec.attempt + 1,
+                rfc3339(now),
+                next_retry,
+                rec.delivery_id
+            ])?;
             tx.prepare_cached(
                 "UPDATE jobs SET attempts=?2, next_attempt_at=?3, lease_until=NULL, delivery_id=?4, last_error=?5 \
                  WHERE id=?1",
@@ -859,7 +885,8 @@ mod tests {
         NewEvent { id, name: name.into(), body, data }
     }
 
-    const PACING: Pacing = Pacing { event_cost_ms: 10, batch_cost_ms: 100, horizon_ms: 1000, lease_ms: 60_000 };
+    const PACING: Pacing =
+        Pacing { event_cost_ms: 10, batch_cost_ms: 100, horizon_ms: 1000, lease_ms: 60_000 };
 
     #[test]
     fn migrates_once_and_round_trips_webhooks() {
@@ -890,10 +917,14 @@ mod tests {
         store
             .run_now(|c| {
                 let all = webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
-                let big = webhook(c, json!({"url": "https://b.example", "events": ["opportunity.*"],
-                    "filters": {"amount_greater_than": 1000}}));
+                let big = webhook(
+                    c,
+                    json!({"url": "https://b.example", "events": ["opportunity.*"],
+                    "filters": {"amount_greater_than": 1000}}),
+                );
                 let _leads = webhook(c, json!({"url": "https://c.example", "events": ["lead.created"]}));
-                let evs = [event("opportunity.updated", json!({"amount": 5000})), event("case.closed", json!({}))];
+                let evs =
+                    [event("opportunity.updated", json!({"amount": 5000})), event("case.closed", json!({}))];
                 assert_eq!(insert_events(c, &evs, 1_000)?, 3);
                 let mut pacer = HashMap::new();
                 let t = tick(c, 1_000, 1.0, PACING, &mut pacer)?;
@@ -931,8 +962,11 @@ mod tests {
         let store = Store::open(None).unwrap();
         store
             .run_now(|c| {
-                webhook(c, json!({"url": "https://a.example", "events": ["*"], "batch": true,
-                    "maxBatchSize": 3, "maxWaitTime": 10}));
+                webhook(
+                    c,
+                    json!({"url": "https://a.example", "events": ["*"], "batch": true,
+                    "maxBatchSize": 3, "maxWaitTime": 10}),
+                );
                 let evs: Vec<NewEvent> = (0..4).map(|_| event("lead.created", json!({}))).collect();
                 insert_events(c, &evs, 0)?;
                 let mut pacer = HashMap::new();

@@ -26,7 +26,8 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     let key = ctx.settings.require_api_key()?;
     let base = &ctx.settings.api_base.value;
     let url = format!("{base}/events");
-    reqwest::Url::parse(&url).map_err(|e| Error::usage(format!("'{base}' is not a valid API base URL: {e}")))?;
+    reqwest::Url::parse(&url)
+        .map_err(|e| Error::usage(format!("'{base}' is not a valid API base URL: {e}")))?;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("scopien-hooks/", env!("CARGO_PKG_VERSION")))
@@ -34,7 +35,8 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
         .map_err(|e| Error::failure(format!("cannot start the HTTP client: {e}")))?;
 
     // Every item is the same; its JSON is written once and repeated.
-    let item = serde_json::to_vec(&json!({"event": args.event, "data": data})).expect("JSON values serialise");
+    let item =
+        serde_json::to_vec(&json!({"event": args.event, "data": data})).expect("JSON values serialise");
     let mut created: Vec<Value> = Vec::new();
     let mut sent = 0u64;
     while sent < args.count {
@@ -103,8 +105,9 @@ fn unreachable_error(base: &str, e: &reqwest::Error) -> Error {
     }
     let reason = cause.to_string();
     let reason = reason.split(" (os error").next().unwrap_or(&reason).to_string();
-    Error::failure(format!("cannot reach {base}: {reason}"))
-        .with_hint("is the emulator running? Start it with `scopien-hooks emulate` and set SCOPIEN_API_BASE to its URL")
+    Error::failure(format!("cannot reach {base}: {reason}")).with_hint(
+        "is the emulator running? Start it with `scopien-hooks emulate` and set SCOPIEN_API_BASE to its URL",
+    )
 }
 
 fn api_error(status: u16, body: &[u8]) -> Error {

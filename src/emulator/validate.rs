@@ -247,7 +247,8 @@ mod tests {
         let req: UpdateWebhook = serde_json::from_value(json!({"maxBatchSize": 500})).unwrap();
         assert!(apply_update(&mut w, req, "2026-01-22T11:00:00Z").is_err());
         assert_eq!(w, before);
-        let req: UpdateWebhook = serde_json::from_value(json!({"events": ["case.*"], "batch": true})).unwrap();
+        let req: UpdateWebhook =
+            serde_json::from_value(json!({"events": ["case.*"], "batch": true})).unwrap();
         apply_update(&mut w, req, "2026-01-22T11:00:00Z").unwrap();
         assert_eq!(w.events, vec!["case.*"]);
         assert_eq!(w.description.as_deref(), Some("d"));
