@@ -463,6 +463,9 @@ pub struct EmulateArgs {
     /// Deadline for each delivery attempt
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
     pub delivery_timeout: Duration,
+    /// Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_rate: u32,
 }
 
 /// `trigger`

@@ -643,3 +643,45 @@ fn management_api_round_trip() {
     assert_eq!(api.get(&path).0, 404);
     assert_eq!(api.get(&format!("{path}/deliveries")).0, 404);
 }
+
+#[test]
+fn deliveries_are_paced_at_100_events_per_second_per_webhook() {
+    let emu = quick("0.001");
+    let api = Api::new(&emu);
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let a2 = arrivals.clone();
+    let rx = TestServer::start(move |_| {
+        a2.lock().unwrap().push(Instant::now());
+        Reply::text(200, "OK")
+    });
+    api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    let (status, _) =
+        api.post("/events", json!((0..41).map(|_| json!({"event": "lead.created"})).collect::<Vec<_>>()));
+    assert_eq!(status, 201);
+    rx.wait_for(41);
+    let times = arrivals.lock().unwrap().clone();
+    let spread = *times.iter().max().unwrap() - *times.iter().min().unwrap();
+    // 41 events at 100/s: the last goes 400 ms after the first, none are dropped.
+    assert!(spread >= Duration::from_millis(380), "not paced: {spread:?}");
+}
+
+#[test]
+fn json_mode_logs_one_ndjson_line_per_attempt() {
+    let mut c = bin();
+    c.args(["--json", "emulate", "--port", "0", "--in-memory", "--time-scale", "0.001"]);
+    let mut emu = Running::start(c);
+    let api = Api::new(&emu);
+    let rx = TestServer::start(|_| Reply::text(500, "nope"));
+    let hook = api.create(json!({"url": rx.url("/"), "events": ["task.completed"]}));
+    let ev = api.emit("task.completed", None);
+    let line = emu.stderr_until(|l| l.starts_with('{') && l.contains("\"attempt\":1"));
+    let v: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["webhook_id"], hook["id"]);
+    assert_eq!(v["event_id"], ev["id"]);
+    assert_eq!(v["event"], "task.completed");
+    assert_eq!((v["status"].as_str(), v["response_status"].as_u64()), (Some("failed"), Some(500)));
+    assert!(v["delivery_id"].as_str().unwrap().starts_with("dlv_"));
+    assert!(v["next_retry_at"].is_string() && v["duration_ms"].is_u64() && v["time"].is_string());
+    assert!(v["error"].as_str().unwrap().contains("500"));
+    assert!(!line.contains(&secret(&hook)));
+}

@@ -15,7 +15,8 @@ use tokio::sync::Notify;
 use super::clock::{self, now_ms, rfc3339};
 use super::envelope;
 use super::log::{AttemptLine, Logger};
-use super::store::{self, AttemptRecord, Claim, Endpoint, Outcome, Pacing, Store};
+use super::pacer::Pacer;
+use super::store::{self, AttemptRecord, Claim, Endpoint, Outcome, Store};
 use crate::cli::SignatureFormat;
 use crate::payload;
 use crate::signature::{self, Signer};
@@ -24,11 +25,6 @@ use crate::units::{self, Schedule};
 /// Bytes of an answer kept in the delivery log.
 pub const RESPONSE_BODY_LIMIT: usize = 4096;
 
-/// The rate cap: 100 events/s (10 ms each) or 10 batches/s (100 ms each) per webhook.
-const EVENT_COST_MS: i64 = 10;
-const BATCH_COST_MS: i64 = 100;
-/// Slots are handed out up to a second ahead.
-const HORIZON_MS: i64 = 1000;
 /// How long a lease outlives the attempt's deadline before the work is taken back.
 const LEASE_MARGIN: Duration = Duration::from_secs(30);
 /// Longest the scheduler sleeps with nothing due.
@@ -41,6 +37,8 @@ pub struct EngineConfig {
     pub time_scale: f64,
     /// Deadline of each attempt.
     pub delivery_timeout: Duration,
+    /// Per-webhook cap in events/s (a tenth as many batches); 0 for none.
+    pub max_rate: u32,
 }
 
 /// The delivery engine.
@@ -55,6 +53,8 @@ pub struct Engine {
     stop: Notify,
     in_flight: AtomicUsize,
     idle: Notify,
+    /// Webhooks whose attempts ended since the last scheduler pass.
+    finished: std::sync::Mutex<Vec<String>>,
 }
 
 /// Decrements the in-flight count when an attempt task ends, however it ends.
@@ -113,6 +113,7 @@ impl Engine {
             stop: Notify::new(),
             in_flight: AtomicUsize::new(0),
             idle: Notify::new(),
+            finished: std::sync::Mutex::new(Vec::new()),
         }))
     }
 
@@ -137,44 +138,46 @@ impl Engine {
         .await;
     }
 
-    fn pacing(&self) -> Pacing {
-        Pacing {
-            event_cost_ms: EVENT_COST_MS,
-            batch_cost_ms: BATCH_COST_MS,
-            horizon_ms: HORIZON_MS,
-            lease_ms: clock::millis(self.config.delivery_timeout + LEASE_MARGIN),
-        }
-    }
-
     /// The scheduler loop; returns after [`Engine::shutdown`].
     pub async fn run(self: Arc<Self>) {
-        let mut pacer = std::collections::HashMap::new();
-        let (scale, pacing) = (self.config.time_scale, self.pacing());
+        let mut pacer = Pacer::new(self.config.max_rate);
+        let scale = self.config.time_scale;
+        let lease_ms = clock::millis(self.config.delivery_timeout + LEASE_MARGIN);
         loop {
+            let ended =
+                std::mem::take(&mut *self.finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            for webhook in &ended {
+                pacer.finished(webhook);
+            }
             let now = now_ms();
-            let mut p = std::mem::take(&mut pacer);
             let result = self
                 .store
                 .run(move |c| {
-                    let tick = store::tick(c, now, scale, pacing, &mut p)?;
-                    Ok((tick, p))
+                    let tick = store::tick(c, now, scale, lease_ms, &mut pacer);
+                    Ok((tick, pacer))
                 })
                 .await;
             let wait = match result {
                 Ok((tick, p)) => {
                     pacer = p;
-                    for claim in tick.claims {
-                        self.in_flight.fetch_add(1, Ordering::AcqRel);
-                        let guard = InFlight(self.clone());
-                        tokio::spawn(async move {
-                            let engine = guard.0.clone();
-                            engine.attempt(claim).await;
-                            drop(guard);
-                        });
+                    match tick {
+                        Ok(tick) => {
+                            for claim in tick.claims {
+                                self.spawn_attempt(claim);
+                            }
+                            tick.wake_at.map_or(IDLE_WAKE, clock::until).min(IDLE_WAKE)
+                        }
+                        Err(e) => {
+                            crate::output::eprintln_safe(&format!(
+                                "emulator: cannot read the delivery queue: {e}"
+                            ));
+                            Duration::from_secs(1)
+                        }
                     }
-                    tick.wake_at.map_or(IDLE_WAKE, clock::until).min(IDLE_WAKE)
                 }
                 Err(e) => {
+                    // The pacer was lost with the task; start a fresh one.
+                    pacer = Pacer::new(self.config.max_rate);
                     crate::output::eprintln_safe(&format!("emulator: cannot read the delivery queue: {e}"));
                     Duration::from_secs(1)
                 }
@@ -185,6 +188,19 @@ impl Engine {
                 () = self.stop.notified() => return,
             }
         }
+    }
+
+    fn spawn_attempt(self: &Arc<Self>, claim: Claim) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let guard = InFlight(self.clone());
+        tokio::spawn(async move {
+            let engine = guard.0.clone();
+            let webhook = claim.endpoint.id.clone();
+            engine.attempt(claim).await;
+            engine.finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(webhook);
+            engine.nudge();
+            drop(guard);
+        });
     }
 
     /// Makes one attempt and records it.
@@ -262,7 +278,6 @@ impl Engine {
                 claim.endpoint.id, claim.attempt, r.notified
             ));
         }
-        self.nudge();
     }
 
     /// Posts one signed body; never follows redirects; keeps the first 4 KiB of the answer.

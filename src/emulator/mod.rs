@@ -12,6 +12,7 @@ pub mod engine;
 pub mod envelope;
 pub mod filters;
 pub mod log;
+pub mod pacer;
 pub mod store;
 pub mod trigger;
 pub mod validate;
@@ -69,7 +70,11 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         .map_err(|e| Error::failure(format!("cannot read the bound address: {}", io_reason(&e))))?;
 
     let logger = log::Logger::new(ctx.printer.json(), ctx.printer.verbosity() == Verbosity::Quiet);
-    let config = EngineConfig { time_scale: args.time_scale, delivery_timeout: args.delivery_timeout };
+    let config = EngineConfig {
+        time_scale: args.time_scale,
+        delivery_timeout: args.delivery_timeout,
+        max_rate: args.max_rate,
+    };
     let engine = Engine::new(store.clone(), config, logger)
         .map_err(|e| Error::failure(format!("cannot start the delivery engine: {e}")))?;
     let state = Arc::new(api::AppState { store, engine: engine.clone(), api_key: api_key.clone() });

@@ -11,7 +11,7 @@
 //! locking mode: a second emulator on the same file is refused, which is also
 //! why every lease found at start-up belongs to a dead process and is reclaimed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -560,18 +560,18 @@ pub struct Claim {
     pub slot_ms: i64,
 }
 
-/// The per-webhook delivery-rate cap, as a budget of milliseconds: each event
-/// costs 10 ms (100/s), each batch 100 ms (10/s).
-#[derive(Debug, Clone, Copy)]
-pub struct Pacing {
-    /// Cost of a single-event delivery.
-    pub event_cost_ms: i64,
-    /// Cost of a batch delivery.
-    pub batch_cost_ms: i64,
-    /// How far ahead slots are handed out.
-    pub horizon_ms: i64,
-    /// How long a claim stays leased after its slot.
-    pub lease_ms: i64,
+/// A webhook's delivery budget (rate cap and concurrency), as the scheduler
+/// sees it while claiming work.
+pub trait Budget {
+    /// How many single-event attempts `webhook` may start now or soon.
+    fn room(&self, webhook: &str, now_ms: i64) -> usize;
+    /// Books an attempt; the time (Unix ms) it may go, or `None` when the budget is spent.
+    fn take(&mut self, webhook: &str, batch: bool, now_ms: i64) -> Option<i64>;
+    /// When `webhook` can next start an attempt; `None` while only a finishing
+    /// attempt can free room (the engine wakes the scheduler then).
+    fn next_free(&self, webhook: &str, now_ms: i64) -> Option<i64>;
+    /// Drops the bookkeeping of webhooks with nothing booked ahead.
+    fn forget_idle(&mut self, now_ms: i64);
 }
 
 /// What one scheduler pass found.
@@ -592,14 +592,14 @@ fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 }
 
 /// One scheduler pass, in one transaction: close the batches that are full or
-/// due, then claim (lease) the due deliveries each webhook's rate budget allows,
-/// and work out when to look again. `pacer` holds each webhook's next free slot.
+/// due, then claim (lease for `lease_ms` past its slot) the due deliveries each
+/// webhook's budget allows, and work out when to look again.
 pub fn tick(
     c: &mut Connection,
     now: i64,
     time_scale: f64,
-    pacing: Pacing,
-    pacer: &mut HashMap<String, i64>,
+    lease_ms: i64,
+    budget: &mut dyn Budget,
 ) -> rusqlite::Result<Tick> {
     let tx = c.transaction()?;
     let mut out = Tick::default();
@@ -609,6 +609,7 @@ pub fn tick(
         [now],
     )?;
     out.wake_at = close_batches(&tx, now, time_scale)?;
+    budget.forget_idle(now);
 
     let endpoints: Vec<Arc<Endpoint>> = {
         let mut stmt =
@@ -624,20 +625,17 @@ pub fn tick(
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    pacer.retain(|id, next| *next > now && endpoints.iter().any(|e| &e.id == id));
 
     for ep in endpoints {
-        let mut next_slot = pacer.get(&ep.id).copied().unwrap_or(now).max(now);
-        let horizon = now + pacing.horizon_ms;
-        if next_slot < horizon {
-            let room = (horizon - next_slot) / pacing.event_cost_ms + 1;
+        let room = budget.room(&ep.id, now);
+        if room > 0 {
             let mut stmt = tx.prepare_cached(
                 "SELECT id, event_ids, batch, attempts, delivery_id FROM jobs \
                  WHERE webhook_id=?1 AND lease_until IS NULL AND next_attempt_at <= ?2 \
                  ORDER BY next_attempt_at, id LIMIT ?3",
             )?;
             let due = stmt
-                .query_map(params![ep.id, now, room], |r| {
+                .query_map(params![ep.id, now, room as i64], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         json_col::<Vec<String>>(r, 1)?,
@@ -648,13 +646,9 @@ pub fn tick(
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             for (job_id, event_ids, batch, attempts, delivery_id) in due {
-                if next_slot >= horizon {
-                    break;
-                }
-                let slot = next_slot;
-                next_slot += if batch { pacing.batch_cost_ms } else { pacing.event_cost_ms };
+                let Some(slot) = budget.take(&ep.id, batch, now) else { break };
                 tx.prepare_cached("UPDATE jobs SET lease_until=?2 WHERE id=?1")?
-                    .execute(params![job_id, slot + pacing.lease_ms])?;
+                    .execute(params![job_id, slot + lease_ms])?;
                 let mut bodies = Vec::with_capacity(event_ids.len());
                 let mut event = String::new();
                 let mut load = tx.prepare_cached("SELECT name, body FROM events WHERE id=?1")?;
@@ -681,17 +675,17 @@ pub fn tick(
                     slot_ms: slot,
                 });
             }
-            pacer.insert(ep.id.clone(), next_slot);
         }
-        // When this webhook next has work: its earliest unleased job, but not
-        // before its rate budget frees up; or a lease running out.
-        let next_due: Option<i64> = tx
-            .prepare_cached(
-                "SELECT MIN(next_attempt_at) FROM jobs WHERE webhook_id=?1 AND lease_until IS NULL",
-            )?
-            .query_row([&ep.id], |r| r.get(0))?;
-        let budget_free = next_slot - pacing.horizon_ms + 1;
-        out.wake_at = earliest(out.wake_at, next_due.map(|d| d.max(budget_free)));
+        // When this webhook next has work: its earliest unleased job, once its
+        // budget allows; or a lease running out.
+        if let Some(free) = budget.next_free(&ep.id, now) {
+            let next_due: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT MIN(next_attempt_at) FROM jobs WHERE webhook_id=?1 AND lease_until IS NULL",
+                )?
+                .query_row([&ep.id], |r| r.get(0))?;
+            out.wake_at = earliest(out.wake_at, next_due.map(|d| d.max(free)));
+        }
         let lease_end: Option<i64> = tx
             .prepare_cached(
                 "SELECT MIN(lease_until) FROM jobs WHERE webhook_id=?1 AND lease_until IS NOT NULL",
@@ -870,6 +864,7 @@ pub fn record_attempt(c: &mut Connection, rec: &AttemptRecord, now: i64) -> rusq
 mod tests {
     use super::*;
     use crate::api::models::CreateWebhook;
+    use crate::emulator::pacer::Pacer;
     use serde_json::json;
 
     fn webhook(c: &Connection, v: Value) -> Webhook {
@@ -885,8 +880,11 @@ mod tests {
         NewEvent { id, name: name.into(), body, data }
     }
 
-    const PACING: Pacing =
-        Pacing { event_cost_ms: 10, batch_cost_ms: 100, horizon_ms: 1000, lease_ms: 60_000 };
+    const LEASE: i64 = 60_000;
+
+    fn pacer() -> Pacer {
+        Pacer::new(100)
+    }
 
     #[test]
     fn migrates_once_and_round_trips_webhooks() {
@@ -926,13 +924,13 @@ mod tests {
                 let evs =
                     [event("opportunity.updated", json!({"amount": 5000})), event("case.closed", json!({}))];
                 assert_eq!(insert_events(c, &evs, 1_000)?, 3);
-                let mut pacer = HashMap::new();
-                let t = tick(c, 1_000, 1.0, PACING, &mut pacer)?;
+                let mut pacer = pacer();
+                let t = tick(c, 1_000, 1.0, LEASE, &mut pacer)?;
                 assert_eq!(t.claims.len(), 3);
                 assert_eq!(t.claims.iter().filter(|cl| cl.endpoint.id == all.id).count(), 2);
                 assert_eq!(t.claims.iter().filter(|cl| cl.endpoint.id == big.id).count(), 1);
                 // Claimed work is leased: a second pass finds nothing.
-                assert!(tick(c, 1_001, 1.0, PACING, &mut pacer)?.claims.is_empty());
+                assert!(tick(c, 1_001, 1.0, LEASE, &mut pacer)?.claims.is_empty());
                 Ok(())
             })
             .unwrap();
@@ -946,8 +944,8 @@ mod tests {
                 webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
                 let evs: Vec<NewEvent> = (0..250).map(|_| event("lead.created", json!({}))).collect();
                 insert_events(c, &evs, 0)?;
-                let mut pacer = HashMap::new();
-                let t = tick(c, 0, 1.0, PACING, &mut pacer)?;
+                let mut pacer = pacer();
+                let t = tick(c, 0, 1.0, LEASE, &mut pacer)?;
                 // 100 events/s: one second's worth of slots, 10 ms apart.
                 assert_eq!(t.claims.len(), 100);
                 assert_eq!(t.claims[99].slot_ms - t.claims[0].slot_ms, 990);
@@ -969,13 +967,13 @@ mod tests {
                 );
                 let evs: Vec<NewEvent> = (0..4).map(|_| event("lead.created", json!({}))).collect();
                 insert_events(c, &evs, 0)?;
-                let mut pacer = HashMap::new();
-                let t = tick(c, 0, 1.0, PACING, &mut pacer)?;
+                let mut pacer = pacer();
+                let t = tick(c, 0, 1.0, LEASE, &mut pacer)?;
                 assert_eq!(t.claims.len(), 1);
                 assert_eq!(t.claims[0].bodies.len(), 3);
                 assert!(t.claims[0].batch);
                 assert_eq!(t.wake_at, Some(10_000));
-                let t = tick(c, 10_000, 1.0, PACING, &mut pacer)?;
+                let t = tick(c, 10_000, 1.0, LEASE, &mut pacer)?;
                 assert_eq!(t.claims.len(), 1);
                 assert_eq!(t.claims[0].bodies.len(), 1);
                 Ok(())
@@ -991,8 +989,8 @@ mod tests {
                 let w = webhook(c, json!({"url": "https://a.example", "events": ["lead.*"]}));
                 let watcher = webhook(c, json!({"url": "https://w.example", "events": ["webhook.failed"]}));
                 insert_events(c, &[event("lead.created", json!({}))], 0)?;
-                let mut pacer = HashMap::new();
-                let claim = tick(c, 0, 1.0, PACING, &mut pacer)?.claims.remove(0);
+                let mut pacer = pacer();
+                let claim = tick(c, 0, 1.0, LEASE, &mut pacer)?.claims.remove(0);
                 let rec = AttemptRecord {
                     job_id: claim.job_id,
                     delivery_id: claim.delivery_id.clone(),
@@ -1010,8 +1008,8 @@ mod tests {
                 assert_eq!(log.len(), 2);
                 assert_eq!((log[0].attempt, log[0].status), (2, DeliveryStatus::Pending));
                 assert_eq!((log[1].attempt, log[1].status), (1, DeliveryStatus::Failed));
-                assert!(tick(c, 4_999, 1.0, PACING, &mut pacer)?.claims.is_empty());
-                let claim = tick(c, 5_000, 1.0, PACING, &mut pacer)?.claims.remove(0);
+                assert!(tick(c, 4_999, 1.0, LEASE, &mut pacer)?.claims.is_empty());
+                let claim = tick(c, 5_000, 1.0, LEASE, &mut pacer)?.claims.remove(0);
                 assert_eq!(claim.attempt, 2);
                 let notify = event(catalog::WEBHOOK_FAILED, json!({"webhookId": w.id}));
                 let rec = AttemptRecord {
@@ -1023,7 +1021,7 @@ mod tests {
                 };
                 assert_eq!(record_attempt(c, &rec, 5_010)?.notified, 1);
                 assert_eq!(get_webhook(c, &w.id)?.unwrap().status, WebhookStatus::Disabled);
-                let t = tick(c, 5_010, 1.0, PACING, &mut pacer)?;
+                let t = tick(c, 5_010, 1.0, LEASE, &mut pacer)?;
                 assert_eq!(t.claims.len(), 1);
                 assert_eq!(t.claims[0].endpoint.id, watcher.id);
                 Ok(())
@@ -1041,7 +1039,7 @@ mod tests {
                 .run_now(|c| {
                     let w = webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
                     insert_events(c, &[event("lead.created", json!({}))], 0)?;
-                    tick(c, 0, 1.0, PACING, &mut HashMap::new())?;
+                    tick(c, 0, 1.0, LEASE, &mut pacer())?;
                     assert!(Store::open(Some(&path)).is_err(), "a second opener must be refused");
                     Ok(w.id)
                 })
@@ -1052,7 +1050,7 @@ mod tests {
             .run_now(|c| {
                 assert!(get_webhook(c, &id)?.is_some());
                 assert_eq!(reclaim_leases(c)?, (1, 0));
-                assert_eq!(tick(c, 1, 1.0, PACING, &mut HashMap::new())?.claims.len(), 1);
+                assert_eq!(tick(c, 1, 1.0, LEASE, &mut pacer())?.claims.len(), 1);
                 Ok(())
             })
             .unwrap();
