@@ -685,3 +685,21 @@ fn json_mode_logs_one_ndjson_line_per_attempt() {
     assert!(v["error"].as_str().unwrap().contains("500"));
     assert!(!line.contains(&secret(&hook)));
 }
+
+#[test]
+fn sigterm_stops_cleanly_and_the_ready_line_names_the_key() {
+    let mut emu = emulator(&["--in-memory"]);
+    assert!(emu.url.starts_with("http://127.0.0.1:") && emu.url.ends_with("/v1"), "{}", emu.url);
+    let key_line = emu.stderr_until(|l| l.starts_with("API key:"));
+    assert!(
+        key_line.contains("SCOPIEN_API_KEY=sk_test_emulator") && key_line.contains(&emu.url),
+        "{key_line}"
+    );
+    emu.signal("TERM");
+    let (status, _, _) = emu.wait();
+    assert!(status.success(), "{status:?}");
+
+    let mut custom = emulator(&["--in-memory", "--api-key", "sk_test_my_private_key"]);
+    let key_line = custom.stderr_until(|l| l.starts_with("API key:"));
+    assert!(!key_line.contains("sk_test_my_private_key"), "{key_line}");
+}

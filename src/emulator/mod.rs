@@ -80,12 +80,18 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     let state = Arc::new(api::AppState { store, engine: engine.clone(), api_key: api_key.clone() });
     let app = api::router(state);
 
+    let stop = shutdown_signal()?;
     let base = format!("http://{addr}/v1");
     eprintln_safe(&format!("Ready! Scopien emulator on {base}"));
-    let shown_key = if api_key == DEFAULT_API_KEY { api_key.clone() } else { ids::redact(&api_key) };
+    // The built-in test key is no secret; a key given with --api-key is never shown in full.
+    let (shown_key, export_key) = if api_key == DEFAULT_API_KEY {
+        (api_key.clone(), api_key.clone())
+    } else {
+        (format!("{} (from --api-key)", ids::redact(&api_key)), "<your --api-key>".to_string())
+    };
     ctx.printer.status(&format!(
         "API key: {shown_key}  {}",
-        format!("(export SCOPIEN_API_BASE={base} SCOPIEN_API_KEY={shown_key})").dimmed()
+        format!("(export SCOPIEN_API_BASE={base} SCOPIEN_API_KEY={export_key})").dimmed()
     ));
     ctx.printer.status(&format!(
         "{} {}",
@@ -98,7 +104,7 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     ));
 
     let runner = tokio::spawn(engine.clone().run());
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, app).with_graceful_shutdown(stop).await;
     engine.shutdown(args.delivery_timeout + Duration::from_secs(1)).await;
     let _ = runner.await;
     served.map_err(|e| Error::failure(format!("the emulator's server failed: {}", io_reason(&e))))?;
@@ -149,23 +155,29 @@ fn open_error(e: &StoreError, path: Option<&Path>) -> Error {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, before
+/// the `Ready!` line, so a signal sent right after it is never missed.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let install = |kind| {
+            signal(kind)
+                .map_err(|e| Error::failure(format!("cannot install signal handlers: {}", io_reason(&e))))
+        };
+        let mut term = install(SignalKind::terminate())?;
+        let mut int = install(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
