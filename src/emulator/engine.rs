@@ -16,7 +16,8 @@ use super::clock::{self, now_ms, rfc3339};
 use super::envelope;
 use super::log::{AttemptLine, Logger};
 use super::pacer::Pacer;
-use super::store::{self, AttemptRecord, Claim, Endpoint, Outcome, Store};
+use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
+use super::store::Store;
 use crate::cli::SignatureFormat;
 use crate::payload;
 use crate::signature::{self, Signer};
@@ -153,7 +154,7 @@ impl Engine {
             let result = self
                 .store
                 .run(move |c| {
-                    let tick = store::tick(c, now, scale, lease_ms, &mut pacer);
+                    let tick = queue::tick(c, now, scale, lease_ms, &mut pacer);
                     Ok((tick, pacer))
                 })
                 .await;
@@ -247,7 +248,7 @@ impl Engine {
             response_body: answer.body,
             outcome: outcome.clone(),
         };
-        let recorded = self.store.run(move |c| Ok(store::record_attempt(c, &record, now)?)).await;
+        let recorded = self.store.run(move |c| Ok(queue::record_attempt(c, &record, now)?)).await;
         if let Err(e) = &recorded {
             // The lease runs out and the attempt is made again: nothing is lost.
             crate::output::eprintln_safe(&format!(

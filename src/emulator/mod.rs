@@ -1,10 +1,11 @@
 //! `emulate` and `trigger`: the Scopien webhook service on this machine.
 //!
-//! `emulate` serves the management API plus `POST /events` ([`api`]) over a
-//! SQLite store ([`store`]) and delivers through the engine ([`engine`]):
-//! fan-out by pattern and [`filters`], signing, custom headers, batching, the
-//! docs' retry schedule, the per-webhook rate cap and auto-disable with a
-//! `webhook.failed` notification ([`envelope`]), one [`log`] line per attempt.
+//! `emulate` serves the management API plus `POST /events` ([`api`], request
+//! checks in [`validate`]) over a SQLite store ([`store`], the delivery queue in
+//! [`queue`]) and delivers through the engine ([`engine`]): fan-out by pattern
+//! and [`filters`], signing, custom headers, batching, the docs' retry schedule,
+//! the per-webhook rate cap ([`pacer`]) and auto-disable with a `webhook.failed`
+//! notification ([`envelope`]), one [`log`] line per attempt.
 
 pub mod api;
 pub mod clock;
@@ -13,6 +14,7 @@ pub mod envelope;
 pub mod filters;
 pub mod log;
 pub mod pacer;
+pub mod queue;
 pub mod store;
 pub mod trigger;
 pub mod validate;
@@ -59,7 +61,7 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     }
     let store = Store::open(db_path.as_deref()).map_err(|e| open_error(&e, db_path.as_deref()))?;
     let (queued, batched) =
-        store.run_now(|c| Ok(store::reclaim_leases(c)?)).map_err(|e| open_error(&e, db_path.as_deref()))?;
+        store.run_now(|c| Ok(queue::reclaim_leases(c)?)).map_err(|e| open_error(&e, db_path.as_deref()))?;
 
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await.map_err(|e| {
         Error::failure(format!("cannot listen on {}:{}: {}", args.host, args.port, io_reason(&e)))

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::store::Budget;
+use super::queue::Budget;
 
 /// Most attempts open at once per webhook.
 pub const MAX_IN_FLIGHT: usize = 256;
