@@ -123,6 +123,10 @@ pub enum Command {
     /// Remove the API key from the config profile
     Logout,
     /// Run the Scopien webhook service on this machine
+    ///
+    /// Clients must send the key given with --api-key, or sk_test_emulator when it is not
+    /// given (SCOPIEN_API_KEY and the config profile are not used: they hold real keys).
+    /// With --json, each delivery attempt is logged on stderr as one NDJSON line.
     Emulate(EmulateArgs),
     /// Emit events on the emulator (POST /events)
     Trigger(TriggerArgs),
