@@ -594,21 +594,22 @@ fn management_api_round_trip() {
     assert_eq!((status, v["error"]["code"].as_str()), (409, Some("webhook_disabled")));
     assert_eq!(api.post(&format!("{path}/enable"), json!({})).1["data"]["status"], "active");
 
-    // Test event to this webhook only, then a redelivery of it.
+    // Test event to this webhook only, answered with the attempt's outcome; then a redelivery of it.
     let (status, v) = api.post(&format!("{path}/test"), json!({"event": "case.closed"}));
-    assert_eq!(status, 202, "{v}");
-    assert_eq!(
-        (v["data"]["status"].as_str(), v["data"]["event"].as_str()),
-        (Some("pending"), Some("case.closed"))
-    );
+    assert_eq!(status, 200, "{v}");
+    let d = &v["data"];
+    assert_eq!((d["status"].as_str(), d["event"].as_str()), (Some("succeeded"), Some("case.closed")));
+    assert_eq!((d["responseStatus"].as_u64(), d["responseBody"].as_str()), (Some(200), Some("OK")));
     let got = rx.wait_for(1);
     assert_eq!(got[0].json()["event"], "case.closed");
     assert_eq!(got[0].header("x-env"), "ci");
     let log = api.wait_log(&id(&hook), succeeded);
     let (status, v) = api.post(&format!("/deliveries/{}/retry", id(&log[0])), json!({}));
-    assert_eq!(status, 202, "{v}");
-    assert_ne!(v["data"]["id"], log[0]["id"]);
-    assert_eq!(v["data"]["eventId"], log[0]["eventId"]);
+    assert_eq!(status, 200, "{v}");
+    let d = &v["data"];
+    assert_ne!(d["id"], log[0]["id"]);
+    assert_eq!((&d["eventId"], d["attempt"].as_u64()), (&log[0]["eventId"], Some(1)));
+    assert_eq!(d["status"], "succeeded");
     let got = rx.wait_for(2);
     assert_eq!(got[1].body, got[0].body, "a redelivery sends the same event");
     api.wait_log(&id(&hook), |l| l.len() == 2 && l.iter().all(|d| d["status"] == "succeeded"));
@@ -702,4 +703,22 @@ fn sigterm_stops_cleanly_and_the_ready_line_names_the_key() {
     let mut custom = emulator(&["--in-memory", "--api-key", "sk_test_my_private_key"]);
     let key_line = custom.stderr_until(|l| l.starts_with("API key:"));
     assert!(!key_line.contains("sk_test_my_private_key"), "{key_line}");
+}
+
+#[test]
+fn a_test_send_reports_the_failed_attempt_and_keeps_retrying() {
+    let emu = quick("0.001");
+    let api = Api::new(&emu);
+    let rx = TestServer::start(|_| Reply::text(500, "kaput"));
+    let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    let (status, v) = api.post(&format!("/webhooks/{}/test", id(&hook)), json!({"event": "account.updated"}));
+    assert_eq!(status, 200, "{v}");
+    let d = &v["data"];
+    assert_eq!((d["status"].as_str(), d["responseStatus"].as_u64()), (Some("failed"), Some(500)));
+    assert_eq!(d["responseBody"], "kaput");
+    assert!(d["nextRetryAt"].is_string(), "{d}");
+    let got = rx.wait_for(2);
+    assert_eq!(got[1].json()["event"], "account.updated", "the test event is retried like any other");
+    let (status, v) = api.post(&format!("/webhooks/{}/test", id(&hook)), json!({"event": "lead.craeted"}));
+    assert_eq!((status, v["error"]["code"].as_str()), (422, Some("unknown_event")));
 }

@@ -21,8 +21,8 @@ use super::envelope;
 use super::store::{self, NewEvent, Store, StoreError};
 use super::validate::{self, BodyError};
 use crate::api::models::{
-    ApiError, CreateWebhook, Deleted, Envelope, ErrorBody, Page, TestRequest, UpdateWebhook, Webhook,
-    WebhookStatus,
+    ApiError, CreateWebhook, Deleted, Delivery, Envelope, ErrorBody, Page, TestRequest, UpdateWebhook,
+    Webhook, WebhookStatus,
 };
 use crate::{catalog, ids, payload};
 
@@ -367,7 +367,8 @@ fn unknown_event(name: &str) -> ApiErr {
     }
 }
 
-/// Sends the event's sample to this webhook only (no filters, no batching).
+/// Sends the event's sample to this webhook only (no filters, no batching) and
+/// answers with the attempt's outcome, as the dashboard's "Send Test Event" shows it.
 async fn test_webhook(State(st): State<Shared>, Path(id): Path<String>, body: Bytes) -> ApiResult {
     let event = if body.iter().all(u8::is_ascii_whitespace) {
         "opportunity.updated".to_string()
@@ -392,8 +393,21 @@ async fn test_webhook(State(st): State<Shared>, Path(id): Path<String>, body: By
             Ok(d)
         })
         .await?;
-    st.engine.nudge();
-    data(StatusCode::ACCEPTED, delivery)
+    outcome_of(&st, delivery).await
+}
+
+/// Waits for the first attempt of a just-queued delivery and answers with its
+/// log row: 200 once attempted (succeeded or failed, with the answer), or 202
+/// with the pending row if it has not been made in time.
+async fn outcome_of(st: &AppState, pending: Delivery) -> ApiResult {
+    if !st.engine.wait_for_attempt(&pending.id).await {
+        return data(StatusCode::ACCEPTED, pending);
+    }
+    let id = pending.id.clone();
+    match st.store.run(move |c| Ok(store::get_delivery(c, &id)?)).await? {
+        Some(done) => data(StatusCode::OK, done),
+        None => data(StatusCode::ACCEPTED, pending),
+    }
 }
 
 async fn list_deliveries(
@@ -408,7 +422,8 @@ async fn list_deliveries(
     Ok(json_response(StatusCode::OK, &page(items, next)))
 }
 
-/// Queues the delivery's event (or batch) again for its webhook: a new delivery, attempt 1.
+/// Queues the delivery's event (or batch) again for its webhook (a new
+/// delivery, attempt 1) and answers with that attempt's outcome.
 async fn retry_delivery(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult {
     if !ids::is_valid(&id, ids::DELIVERY_PREFIX) {
         return Err(ApiErr::not_found("delivery", &id));
@@ -432,8 +447,7 @@ async fn retry_delivery(State(st): State<Shared>, Path(id): Path<String>) -> Api
             Ok(d)
         })
         .await?;
-    st.engine.nudge();
-    data(StatusCode::ACCEPTED, delivery)
+    outcome_of(&st, delivery).await
 }
 
 // ---------------------------------------------------------------------------

@@ -56,6 +56,8 @@ pub struct Engine {
     idle: Notify,
     /// Webhooks whose attempts ended since the last scheduler pass.
     finished: std::sync::Mutex<Vec<String>>,
+    /// Callers waiting for the outcome of a delivery (test sends, redeliveries).
+    watchers: std::sync::Mutex<std::collections::HashMap<String, tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// Decrements the in-flight count when an attempt task ends, however it ends.
@@ -115,12 +117,26 @@ impl Engine {
             in_flight: AtomicUsize::new(0),
             idle: Notify::new(),
             finished: std::sync::Mutex::new(Vec::new()),
+            watchers: std::sync::Mutex::new(std::collections::HashMap::new()),
         }))
     }
 
     /// Tells the scheduler that work was queued or changed.
     pub fn nudge(&self) {
         self.wake.notify_one();
+    }
+
+    /// Waits (at most one attempt's deadline plus a second) until the attempt
+    /// filling the pending log row `delivery_id` has been recorded. Returns
+    /// whether it was.
+    pub async fn wait_for_attempt(&self, delivery_id: &str) -> bool {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        lock(&self.watchers).insert(delivery_id.to_string(), tx);
+        self.nudge();
+        let limit = self.config.delivery_timeout + Duration::from_secs(1);
+        let done = matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())));
+        lock(&self.watchers).remove(delivery_id);
+        done
     }
 
     /// Stops the scheduler, then waits (bounded by `grace`) for attempts in flight
@@ -145,8 +161,7 @@ impl Engine {
         let scale = self.config.time_scale;
         let lease_ms = clock::millis(self.config.delivery_timeout + LEASE_MARGIN);
         loop {
-            let ended =
-                std::mem::take(&mut *self.finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            let ended = std::mem::take(&mut *lock(&self.finished));
             for webhook in &ended {
                 pacer.finished(webhook);
             }
@@ -198,7 +213,7 @@ impl Engine {
             let engine = guard.0.clone();
             let webhook = claim.endpoint.id.clone();
             engine.attempt(claim).await;
-            engine.finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(webhook);
+            lock(&engine.finished).push(webhook);
             engine.nudge();
             drop(guard);
         });
@@ -236,6 +251,7 @@ impl Engine {
             Outcome::Retry { at_ms } => Some(rfc3339(*at_ms)),
             _ => None,
         };
+        let record_id = claim.delivery_id.clone();
         let record = AttemptRecord {
             job_id: claim.job_id,
             delivery_id: claim.delivery_id.clone(),
@@ -271,6 +287,9 @@ impl Engine {
             next_retry_at,
             webhook_disabled: matches!(decision, Decision::Gone | Decision::Exhausted),
         });
+        if let Some(tx) = lock(&self.watchers).remove(&record_id) {
+            let _ = tx.send(());
+        }
         if let Ok(r) = recorded
             && r.notified > 0
         {
@@ -338,6 +357,11 @@ impl Engine {
         let text = full.split(" (os error").next().unwrap_or(&full);
         if e.is_connect() { format!("connection failed: {text}") } else { text.to_string() }
     }
+}
+
+/// Locks a mutex whose data stays valid even if a holder panicked.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What came back from one attempt.
