@@ -722,3 +722,30 @@ fn a_test_send_reports_the_failed_attempt_and_keeps_retrying() {
     let (status, v) = api.post(&format!("/webhooks/{}/test", id(&hook)), json!({"event": "lead.craeted"}));
     assert_eq!((status, v["error"]["code"].as_str()), (422, Some("unknown_event")));
 }
+
+#[test]
+fn a_retried_post_with_the_same_idempotency_key_emits_once() {
+    let emu = quick("0.001");
+    let api = Api::new(&emu);
+    let rx = TestServer::ok();
+    let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    let post = |key: &str, body: Value| {
+        let resp = api
+            .http
+            .post(format!("{}/events", api.base))
+            .bearer_auth(KEY)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .unwrap();
+        (resp.status().as_u16(), resp.json::<Value>().unwrap())
+    };
+    let (s1, first) = post("emit-1", json!({"event": "lead.created"}));
+    let (s2, again) = post("emit-1", json!({"event": "lead.created"}));
+    assert_eq!((s1, s2), (201, 201));
+    assert_eq!(first["data"]["id"], again["data"]["id"]);
+    let (s3, v) = post("emit-1", json!({"event": "lead.updated"}));
+    assert_eq!((s3, v["error"]["code"].as_str()), (422, Some("idempotency_key_reused")));
+    assert_eq!(api.deliveries(&id(&hook)).len(), 1, "one event, one delivery");
+    rx.wait_for(1);
+}

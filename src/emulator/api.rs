@@ -61,6 +61,7 @@ pub fn router(state: Shared) -> Router {
         .route("/events", post(emit_events))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(state.clone(), replay_idempotent))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state);
@@ -171,6 +172,80 @@ async fn authenticate(State(state): State<Shared>, req: Request, next: Next) -> 
 }
 
 // ---------------------------------------------------------------------------
+// Idempotency-Key on the other POSTs
+
+/// The `Idempotency-Key` of a request: `None` when absent, an error when unusable.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiErr> {
+    match headers.get(IDEMPOTENCY_KEY) {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .filter(|k| !k.is_empty() && k.len() <= 255)
+            .map(|k| Some(k.to_string()))
+            .ok_or_else(|| ApiErr::bad_request("Idempotency-Key must be 1 to 255 printable characters")),
+    }
+}
+
+/// A POST repeated with the same `Idempotency-Key` (a client retrying after a
+/// lost answer) gets the first answer again instead of emitting the events,
+/// test send or redelivery twice. `POST /webhooks` handles its key itself,
+/// inside the transaction that creates the webhook.
+async fn replay_idempotent(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::POST || req.uri().path() == "/webhooks" {
+        return next.run(req).await;
+    }
+    let key = match idempotency_key(req.headers()) {
+        Ok(Some(k)) => k,
+        Ok(None) => return next.run(req).await,
+        Err(e) => return e.into_response(),
+    };
+    let route = req.uri().path().to_string();
+    let (parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ApiErr::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        )
+        .into_response();
+    };
+    let hash = hex::encode(Sha256::digest(&body));
+    let (k, r) = (key.clone(), route.clone());
+    match st.store.run(move |c| Ok(store::find_replay(c, &k, &r)?)).await {
+        Ok(Some(old)) if old.request_hash == hash => {
+            let mut resp = raw_json(StatusCode::from_u16(old.status).unwrap_or(StatusCode::OK), old.body);
+            resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return resp;
+        }
+        Ok(Some(_)) => {
+            return ApiErr::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used with a different request body",
+            )
+            .into_response();
+        }
+        Ok(None) => {}
+        Err(e) => return ApiErr::from(e).into_response(),
+    }
+    let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
+    if !resp.status().is_success() {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiErr::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "cannot buffer the answer")
+            .into_response();
+    };
+    let replay = store::Replay { request_hash: hash, status: parts.status.as_u16(), body: body.to_vec() };
+    let now = now_ms();
+    // Not remembering the answer only costs a duplicate if the client retries.
+    let _ = st.store.run(move |c| Ok(store::save_replay(c, &key, &route, &replay, now)?)).await;
+    Response::from_parts(parts, Body::from(body))
+}
+
+// ---------------------------------------------------------------------------
 // Query strings: only `limit` and `cursor`, both plain tokens.
 
 struct Paging {
@@ -222,15 +297,7 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 async fn create_webhook(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let req: CreateWebhook = validate::parse_body(&body)?;
-    let key = match headers.get(IDEMPOTENCY_KEY) {
-        Some(v) => {
-            let k = v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 255).ok_or_else(|| {
-                ApiErr::bad_request("Idempotency-Key must be 1 to 255 printable characters")
-            })?;
-            Some(k.to_string())
-        }
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let webhook = validate::new_webhook(req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
     let hash = hex::encode(Sha256::digest(&body));
     let created = st

@@ -108,6 +108,16 @@ const MIGRATIONS: &[&str] = &[
         added_at INTEGER NOT NULL
     );
     CREATE INDEX open_batches_by_webhook ON open_batches(webhook_id, seq);",
+    // v2: answers to POSTs sent with an Idempotency-Key, replayed to a retrying client.
+    "CREATE TABLE replays (
+        key TEXT NOT NULL,
+        route TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (key, route)
+    );",
 ];
 
 /// One SQLite connection shared by the API and the engine. rusqlite is
@@ -372,6 +382,42 @@ pub fn remember_idempotency(c: &Connection, key: &str, hash: &str, webhook_id: &
     Ok(())
 }
 
+/// A stored answer to a POST with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replay {
+    /// Hash of the request body that produced it.
+    pub request_hash: String,
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Vec<u8>,
+}
+
+/// The stored answer for `key` on `route`, if any.
+pub fn find_replay(c: &Connection, key: &str, route: &str) -> rusqlite::Result<Option<Replay>> {
+    c.prepare_cached("SELECT request_hash, status, body FROM replays WHERE key=?1 AND route=?2")?
+        .query_row([key, route], |r| {
+            Ok(Replay { request_hash: r.get(0)?, status: r.get(1)?, body: r.get(2)? })
+        })
+        .optional()
+}
+
+/// Stores the answer for `key` on `route` (the first one wins).
+pub fn save_replay(
+    c: &Connection,
+    key: &str,
+    route: &str,
+    replay: &Replay,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO replays (key, route, request_hash, status, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![key, route, replay.request_hash, replay.status, replay.body, now_ms])?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // Events and fan-out
 
@@ -531,6 +577,33 @@ pub(super) mod tests {
         let id = ids::event_id();
         let body = serde_json::to_vec(&json!({"id": id, "event": name, "data": data})).unwrap();
         NewEvent { id, name: name.into(), body, data }
+    }
+
+    #[test]
+    fn migrates_an_older_file_and_refuses_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open(Some(&path)).unwrap();
+        store
+            .run_now(|c| {
+                let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                assert_eq!(v, MIGRATIONS.len() as i64);
+                let replay = Replay { request_hash: "h".into(), status: 201, body: b"{}".to_vec() };
+                save_replay(c, "k", "/events", &replay, 0)?;
+                assert_eq!(find_replay(c, "k", "/events")?, Some(replay));
+                assert_eq!(find_replay(c, "k", "/other")?, None);
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let newer = dir.path().join("new.db");
+        Connection::open(&newer).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(Store::open(Some(&newer)), Err(StoreError::TooNew(99, _))));
     }
 
     #[test]
