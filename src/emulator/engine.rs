@@ -5,19 +5,20 @@
 //! signs and posts the body, records the outcome in one transaction (the log
 //! row, then done / rescheduled / webhook disabled) and logs a line.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, oneshot};
 
 use super::clock::{self, now_ms, rfc3339};
 use super::envelope;
 use super::log::{AttemptLine, Logger};
 use super::pacer::Pacer;
 use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
-use super::store::Store;
+use super::store::{Store, StoreError};
 use crate::cli::SignatureFormat;
 use crate::payload;
 use crate::signature::{self, Signer};
@@ -55,9 +56,9 @@ pub struct Engine {
     in_flight: AtomicUsize,
     idle: Notify,
     /// Webhooks whose attempts ended since the last scheduler pass.
-    finished: std::sync::Mutex<Vec<String>>,
+    finished: Mutex<Vec<String>>,
     /// Callers waiting for the outcome of a delivery (test sends, redeliveries).
-    watchers: std::sync::Mutex<std::collections::HashMap<String, tokio::sync::oneshot::Sender<()>>>,
+    watchers: Mutex<HashMap<String, oneshot::Sender<()>>>,
 }
 
 /// Decrements the in-flight count when an attempt task ends, however it ends.
@@ -116,8 +117,8 @@ impl Engine {
             stop: Notify::new(),
             in_flight: AtomicUsize::new(0),
             idle: Notify::new(),
-            finished: std::sync::Mutex::new(Vec::new()),
-            watchers: std::sync::Mutex::new(std::collections::HashMap::new()),
+            finished: Mutex::new(Vec::new()),
+            watchers: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -130,7 +131,7 @@ impl Engine {
     /// filling the pending log row `delivery_id` has been recorded. Returns
     /// whether it was.
     pub async fn wait_for_attempt(&self, delivery_id: &str) -> bool {
-        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (tx, rx) = oneshot::channel();
         lock(&self.watchers).insert(delivery_id.to_string(), tx);
         self.nudge();
         let limit = self.config.delivery_timeout + Duration::from_secs(1);
@@ -173,26 +174,26 @@ impl Engine {
                     Ok((tick, pacer))
                 })
                 .await;
-            let wait = match result {
+            let tick = match result {
                 Ok((tick, p)) => {
                     pacer = p;
-                    match tick {
-                        Ok(tick) => {
-                            for claim in tick.claims {
-                                self.spawn_attempt(claim);
-                            }
-                            tick.wake_at.map_or(IDLE_WAKE, clock::until).min(IDLE_WAKE)
-                        }
-                        Err(e) => {
-                            crate::output::eprintln_safe(&format!(
-                                "emulator: cannot read the delivery queue: {e}"
-                            ));
-                            Duration::from_secs(1)
-                        }
-                    }
+                    tick.map_err(StoreError::from)
                 }
                 Err(e) => {
-                    // The pacer was lost with the task; start a fresh one.
+                    pacer = Pacer::new(self.config.max_rate);
+                    Err(e)
+                }
+            };
+            let wait = match tick {
+                Ok(tick) => {
+                    for claim in tick.claims {
+                        self.spawn_attempt(claim);
+                    }
+                    tick.wake_at.map_or(IDLE_WAKE, clock::until).min(IDLE_WAKE)
+                }
+                Err(e) => {
+                    // The pass was rolled back (or its task lost): bookings made in
+                    // it are void, so budgets start afresh.
                     pacer = Pacer::new(self.config.max_rate);
                     crate::output::eprintln_safe(&format!("emulator: cannot read the delivery queue: {e}"));
                     Duration::from_secs(1)
@@ -360,8 +361,8 @@ impl Engine {
 }
 
 /// Locks a mutex whose data stays valid even if a holder panicked.
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What came back from one attempt.
