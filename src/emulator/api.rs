@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use colored::Colorize;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -44,12 +45,15 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     /// The one accepted API key.
     pub api_key: String,
+    /// Log one line per API request on stderr (`-v`).
+    pub log_requests: bool,
 }
 
 type Shared = Arc<AppState>;
 
 /// The router: `/v1/…` behind the Bearer check.
 pub fn router(state: Shared) -> Router {
+    let state_for_log = state.clone();
     let v1 = Router::new()
         .route("/webhooks", post(create_webhook).get(list_webhooks))
         .route("/webhooks/{id}", get(get_webhook).patch(update_webhook).delete(delete_webhook))
@@ -65,7 +69,26 @@ pub fn router(state: Shared) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state);
-    Router::new().nest("/v1", v1).fallback(no_route)
+    Router::new()
+        .nest("/v1", v1)
+        .fallback(no_route)
+        .layer(middleware::from_fn_with_state(state_for_log, log_request))
+}
+
+/// `-v`: `POST /v1/events → 201 (3 ms)` for every request.
+async fn log_request(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    if !st.log_requests {
+        return next.run(req).await;
+    }
+    let line = format!("{} {}", req.method(), req.uri().path());
+    let t0 = std::time::Instant::now();
+    let resp = next.run(req).await;
+    crate::output::eprintln_safe(
+        &format!("{line} → {} ({} ms)", resp.status().as_u16(), t0.elapsed().as_millis())
+            .dimmed()
+            .to_string(),
+    );
+    resp
 }
 
 // ---------------------------------------------------------------------------

@@ -79,7 +79,12 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     };
     let engine = Engine::new(store.clone(), config, logger)
         .map_err(|e| Error::failure(format!("cannot start the delivery engine: {e}")))?;
-    let state = Arc::new(api::AppState { store, engine: engine.clone(), api_key: api_key.clone() });
+    let state = Arc::new(api::AppState {
+        store,
+        engine: engine.clone(),
+        api_key: api_key.clone(),
+        log_requests: ctx.printer.verbosity() == Verbosity::Verbose,
+    });
     let app = api::router(state);
 
     let stop = shutdown_signal()?;
@@ -110,7 +115,10 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     engine.shutdown(args.delivery_timeout + Duration::from_secs(1)).await;
     let _ = runner.await;
     served.map_err(|e| Error::failure(format!("the emulator's server failed: {}", io_reason(&e))))?;
-    ctx.printer.status("Emulator stopped; queued deliveries resume on the next start with the same --db.");
+    ctx.printer.status(match db_path {
+        Some(_) => "Emulator stopped; queued deliveries resume on the next start with the same database.",
+        None => "Emulator stopped.",
+    });
     Ok(ExitStatus::Success)
 }
 
