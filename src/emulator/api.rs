@@ -443,18 +443,16 @@ fn require_active(w: &Webhook) -> Result<(), ApiErr> {
     }
 }
 
-fn unknown_event(name: &str) -> ApiErr {
-    match catalog::validate_event(name) {
-        Ok(_) => unreachable!("only called for unknown events"),
-        Err(e) => ApiErr::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_event",
-            match e.hint() {
-                Some(h) => format!("{}; {h}", e.message()),
-                None => e.message().to_string(),
-            },
-        ),
-    }
+/// Checks an event name against the catalog: 422 `unknown_event` (with the
+/// nearest valid name) for anything else.
+fn known_event(name: &str, at: &str) -> Result<(), ApiErr> {
+    catalog::validate_event(name).map(|_| ()).map_err(|e| {
+        let message = match e.hint() {
+            Some(h) => format!("{at}{}; {h}", e.message()),
+            None => format!("{at}{}", e.message()),
+        };
+        ApiErr::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_event", message)
+    })
 }
 
 /// Sends the event's sample to this webhook only (no filters, no batching) and
@@ -465,9 +463,7 @@ async fn test_webhook(State(st): State<Shared>, Path(id): Path<String>, body: By
     } else {
         validate::parse_body::<TestRequest>(&body)?.event
     };
-    if catalog::find(&event).is_none() {
-        return Err(unknown_event(&event));
-    }
+    known_event(&event, "")?;
     let webhook = load_webhook(&st, &id).await?;
     require_active(&webhook)?;
     let (data_value, changes) = payload::sample_data(&event, None);
@@ -581,11 +577,7 @@ async fn emit_events(State(st): State<Shared>, body: Bytes) -> ApiResult {
         let at = if many { format!("events[{i}]: ") } else { String::new() };
         let item: EmitItem =
             serde_json::from_value(item).map_err(|e| ApiErr::invalid(format!("{at}invalid event: {e}")))?;
-        if catalog::find(&item.event).is_none() {
-            let mut err = unknown_event(&item.event);
-            err.message = format!("{at}{}", err.message);
-            return Err(err);
-        }
+        known_event(&item.event, &at)?;
         let (sample, sample_changes) = catalog::sample(&item.event);
         let data_value = match item.data {
             Some(d @ Value::Object(_)) => d,
