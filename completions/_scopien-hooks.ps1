@@ -470,6 +470,7 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [default: a file in the user''s data directory]')
             [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Multiply retry waits and batch waits by F')
             [CompletionResult]::new('--delivery-timeout', '--delivery-timeout', [CompletionResultType]::ParameterName, 'Deadline for each delivery attempt')
+            [CompletionResult]::new('--max-rate', '--max-rate', [CompletionResultType]::ParameterName, 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for the management API [env: SCOPIEN_API_KEY]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]')

@@ -437,7 +437,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__emulate)
-            opts="-v -q -y -h -V --host --port --db --in-memory --time-scale --delivery-timeout --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,6 +460,10 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --delivery-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

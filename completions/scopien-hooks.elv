@@ -449,6 +449,7 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
             cand --db 'SQLite database file [default: a file in the user''s data directory]'
             cand --time-scale 'Multiply retry waits and batch waits by F'
             cand --delivery-timeout 'Deadline for each delivery attempt'
+            cand --max-rate 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap'
             cand --api-key 'API key for the management API [env: SCOPIEN_API_KEY]'
             cand --api-base 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]'
             cand --profile 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]'

@@ -365,6 +365,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l 
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l db -d 'SQLite database file [default: a file in the user\'s data directory]' -r -F
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l time-scale -d 'Multiply retry waits and batch waits by F' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l delivery-timeout -d 'Deadline for each delivery attempt' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-rate -d 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r

@@ -123,6 +123,10 @@ pub enum Command {
     /// Remove the API key from the config profile
     Logout,
     /// Run the Scopien webhook service on this machine
+    ///
+    /// Clients must send the key given with --api-key, or sk_test_emulator when it is not
+    /// given (SCOPIEN_API_KEY and the config profile are not used: they hold real keys).
+    /// With --json, each delivery attempt is logged on stderr as one NDJSON line.
     Emulate(EmulateArgs),
     /// Emit events on the emulator (POST /events)
     Trigger(TriggerArgs),
@@ -463,6 +467,9 @@ pub struct EmulateArgs {
     /// Deadline for each delivery attempt
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
     pub delivery_timeout: Duration,
+    /// Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_rate: u32,
 }
 
 /// `trigger`

@@ -1,15 +1,193 @@
 //! `emulate` and `trigger`: the Scopien webhook service on this machine.
+//!
+//! `emulate` serves the management API plus `POST /events` ([`api`], request
+//! checks in [`validate`]) over a SQLite store ([`store`], the delivery queue in
+//! [`queue`]) and delivers through the engine ([`engine`]): fan-out by pattern
+//! and [`filters`], signing, custom headers, batching, the docs' retry schedule,
+//! the per-webhook rate cap ([`pacer`]) and auto-disable with a `webhook.failed`
+//! notification ([`envelope`]), one [`log`] line per attempt.
+
+pub mod api;
+pub mod clock;
+pub mod engine;
+pub mod envelope;
+pub mod filters;
+pub mod log;
+pub mod pacer;
+pub mod queue;
+pub mod store;
+pub mod trigger;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use colored::Colorize;
 
 use crate::cli::{EmulateArgs, TriggerArgs};
 use crate::commands::Context;
-use crate::error::{Error, ExitStatus, Result};
+use crate::error::{Error, ExitStatus, Result, io_reason};
+use crate::ids;
+use crate::output::{Verbosity, eprintln_safe};
+use crate::settings::Source;
+
+use self::engine::{Engine, EngineConfig};
+use self::store::{Store, StoreError};
+
+/// The key the emulator accepts unless `--api-key` names another.
+pub const DEFAULT_API_KEY: &str = "sk_test_emulator";
 
 /// `emulate`.
-pub async fn emulate(_args: &EmulateArgs, _ctx: &Context) -> Result<ExitStatus> {
-    Err(Error::failure("emulate is not available in this build yet"))
+pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
+    // Only an explicit flag counts: the environment and the profile hold real keys.
+    let api_key = match &ctx.settings.api_key {
+        Some(k) if k.source == Source::Flag => k.value.clone(),
+        _ => DEFAULT_API_KEY.to_string(),
+    };
+    if api_key.trim().is_empty() || api_key.chars().any(char::is_whitespace) {
+        return Err(Error::usage("--api-key must be a non-empty key without spaces"));
+    }
+    let db_path = if args.in_memory {
+        None
+    } else {
+        Some(match &args.db {
+            Some(p) => p.clone(),
+            None => default_db_path()?,
+        })
+    };
+    if let Some(p) = &db_path {
+        prepare_dir(p)?;
+    }
+    let store = Store::open(db_path.as_deref()).map_err(|e| open_error(&e, db_path.as_deref()))?;
+    let (queued, batched) =
+        store.run_now(|c| Ok(queue::reclaim_leases(c)?)).map_err(|e| open_error(&e, db_path.as_deref()))?;
+
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await.map_err(|e| {
+        Error::failure(format!("cannot listen on {}:{}: {}", args.host, args.port, io_reason(&e)))
+            .with_hint("pick another port with --port, or --port 0 for any free one")
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::failure(format!("cannot read the bound address: {}", io_reason(&e))))?;
+
+    let logger = log::Logger::new(ctx.printer.json(), ctx.printer.verbosity() == Verbosity::Quiet);
+    let config = EngineConfig {
+        time_scale: args.time_scale,
+        delivery_timeout: args.delivery_timeout,
+        max_rate: args.max_rate,
+    };
+    let engine = Engine::new(store.clone(), config, logger)
+        .map_err(|e| Error::failure(format!("cannot start the delivery engine: {e}")))?;
+    let state = Arc::new(api::AppState {
+        store,
+        engine: engine.clone(),
+        api_key: api_key.clone(),
+        log_requests: ctx.printer.verbosity() == Verbosity::Verbose,
+    });
+    let app = api::router(state);
+
+    let stop = shutdown_signal()?;
+    let base = format!("http://{addr}/v1");
+    eprintln_safe(&format!("Ready! Scopien emulator on {base}"));
+    // The built-in test key is no secret; a key given with --api-key is never shown in full.
+    let (shown_key, export_key) = if api_key == DEFAULT_API_KEY {
+        (api_key.clone(), api_key.clone())
+    } else {
+        (format!("{} (from --api-key)", ids::redact(&api_key)), "<your --api-key>".to_string())
+    };
+    ctx.printer.status(&format!(
+        "API key: {shown_key}  {}",
+        format!("(export SCOPIEN_API_BASE={base} SCOPIEN_API_KEY={export_key})").dimmed()
+    ));
+    ctx.printer.status(&format!(
+        "{} {}",
+        "Database:".dimmed(),
+        match &db_path {
+            Some(p) =>
+                format!("{} ({queued} deliveries queued, {batched} events in open batches)", p.display()),
+            None => "in memory (nothing survives a restart)".to_string(),
+        }
+    ));
+
+    let runner = tokio::spawn(engine.clone().run());
+    let served = axum::serve(listener, app).with_graceful_shutdown(stop).await;
+    engine.shutdown(args.delivery_timeout + Duration::from_secs(1)).await;
+    let _ = runner.await;
+    served.map_err(|e| Error::failure(format!("the emulator's server failed: {}", io_reason(&e))))?;
+    ctx.printer.status(match db_path {
+        Some(_) => "Emulator stopped; queued deliveries resume on the next start with the same database.",
+        None => "Emulator stopped.",
+    });
+    Ok(ExitStatus::Success)
 }
 
 /// `trigger`.
-pub async fn trigger(_args: &TriggerArgs, _ctx: &Context) -> Result<ExitStatus> {
-    Err(Error::failure("trigger is not available in this build yet"))
+pub async fn trigger(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
+    trigger::run(args, ctx).await
+}
+
+fn default_db_path() -> Result<PathBuf> {
+    dirs::data_dir().map(|d| d.join("scopien-hooks").join("emulator.db")).ok_or_else(|| {
+        Error::usage("cannot find a data directory for the emulator's database")
+            .with_hint("pass --db PATH, or --in-memory")
+    })
+}
+
+fn prepare_dir(db: &Path) -> Result<()> {
+    let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| {
+        Error::usage(format!(
+            "cannot create the directory '{}' for the database: {}",
+            dir.display(),
+            io_reason(&e)
+        ))
+    })
+}
+
+fn open_error(e: &StoreError, path: Option<&Path>) -> Error {
+    let where_ = path.map_or_else(|| "in memory".to_string(), |p| format!("'{}'", p.display()));
+    let busy = matches!(e, StoreError::Sql(rusqlite::Error::SqliteFailure(f, _))
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked));
+    if busy {
+        Error::failure(format!("the database {where_} is in use by another emulator"))
+            .with_hint("stop the other one, or give this one its own --db PATH (or --in-memory)")
+    } else {
+        Error::failure(format!("cannot open the database {where_}: {e}"))
+            .with_hint("pass another --db PATH, or --in-memory")
+    }
+}
+
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, before
+/// the `Ready!` line, so a signal sent right after it is never missed.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let install = |kind| {
+            signal(kind)
+                .map_err(|e| Error::failure(format!("cannot install signal handlers: {}", io_reason(&e))))
+        };
+        let mut term = install(SignalKind::terminate())?;
+        let mut int = install(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }

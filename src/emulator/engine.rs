@@ -1,0 +1,392 @@
+//! The delivery engine. A scheduler task wakes when work is due (the nearest
+//! due time from the database, or a nudge after new work is queued), leases the
+//! due deliveries each webhook's rate budget allows, and spawns one task per
+//! attempt: a slow endpoint only ever holds up its own attempts. Each attempt
+//! signs and posts the body, records the outcome in one transaction (the log
+//! row, then done / rescheduled / webhook disabled) and logs a line.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use tokio::sync::{Notify, oneshot};
+
+use super::clock::{self, now_ms, rfc3339};
+use super::envelope;
+use super::log::{AttemptLine, Logger};
+use super::pacer::Pacer;
+use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
+use super::store::{Store, StoreError};
+use crate::cli::SignatureFormat;
+use crate::payload;
+use crate::signature::{self, Signer};
+use crate::units::{self, Schedule};
+
+/// Bytes of an answer kept in the delivery log.
+pub const RESPONSE_BODY_LIMIT: usize = 4096;
+
+/// How long a lease outlives the attempt's deadline before the work is taken back.
+const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// Longest the scheduler sleeps with nothing due.
+const IDLE_WAKE: Duration = Duration::from_secs(60);
+
+/// Engine settings from the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineConfig {
+    /// Multiplies retry waits and batch waits.
+    pub time_scale: f64,
+    /// Deadline of each attempt.
+    pub delivery_timeout: Duration,
+    /// Per-webhook cap in events/s (a tenth as many batches); 0 for none.
+    pub max_rate: u32,
+}
+
+/// The delivery engine.
+#[derive(Debug)]
+pub struct Engine {
+    store: Store,
+    client: reqwest::Client,
+    config: EngineConfig,
+    schedule: Schedule,
+    logger: Logger,
+    wake: Notify,
+    stop: Notify,
+    in_flight: AtomicUsize,
+    idle: Notify,
+    /// Webhooks whose attempts ended since the last scheduler pass.
+    finished: Mutex<Vec<String>>,
+    /// Callers waiting for the outcome of a delivery (test sends, redeliveries).
+    watchers: Mutex<HashMap<String, oneshot::Sender<()>>>,
+}
+
+/// Decrements the in-flight count when an attempt task ends, however it ends.
+struct InFlight(Arc<Engine>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// What an answer (or its absence) means for the delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// 2xx.
+    Succeeded,
+    /// Try again after the schedule's next wait.
+    Retry(Duration),
+    /// 410 Gone: disable the webhook now.
+    Gone,
+    /// The last attempt failed: disable the webhook and send `webhook.failed`.
+    Exhausted,
+}
+
+/// Applies the docs' policy: 2xx succeeds; 3xx (redirects are not followed),
+/// 4xx, 5xx and no answer fail; 410 disables at once; a failure is retried on
+/// the schedule (scaled) until its attempts are used up.
+pub fn decide(schedule: &Schedule, time_scale: f64, attempt: u32, status: Option<u16>) -> Decision {
+    match status {
+        Some(s) if (200..300).contains(&s) => Decision::Succeeded,
+        Some(410) => Decision::Gone,
+        _ => match schedule.wait_before(attempt as usize + 1, time_scale) {
+            Some(wait) => Decision::Retry(wait),
+            None => Decision::Exhausted,
+        },
+    }
+}
+
+impl Engine {
+    /// An engine over `store`.
+    pub fn new(store: Store, config: EngineConfig, logger: Logger) -> Result<Arc<Engine>, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.delivery_timeout)
+            .user_agent(concat!("scopien-hooks-emulator/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Arc::new(Engine {
+            store,
+            client,
+            config,
+            schedule: Schedule::default(),
+            logger,
+            wake: Notify::new(),
+            stop: Notify::new(),
+            in_flight: AtomicUsize::new(0),
+            idle: Notify::new(),
+            finished: Mutex::new(Vec::new()),
+            watchers: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// Tells the scheduler that work was queued or changed.
+    pub fn nudge(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Waits (at most one attempt's deadline plus a second) until the attempt
+    /// filling the pending log row `delivery_id` has been recorded. Returns
+    /// whether it was.
+    pub async fn wait_for_attempt(&self, delivery_id: &str) -> bool {
+        let (tx, rx) = oneshot::channel();
+        lock(&self.watchers).insert(delivery_id.to_string(), tx);
+        self.nudge();
+        let limit = self.config.delivery_timeout + Duration::from_secs(1);
+        let done = matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())));
+        lock(&self.watchers).remove(delivery_id);
+        done
+    }
+
+    /// Stops the scheduler, then waits (bounded by `grace`) for attempts in flight
+    /// so their outcomes are recorded rather than repeated after a restart.
+    pub async fn shutdown(&self, grace: Duration) {
+        self.stop.notify_one();
+        let _ = tokio::time::timeout(grace, async {
+            loop {
+                let idle = self.idle.notified();
+                if self.in_flight.load(Ordering::Acquire) == 0 {
+                    break;
+                }
+                idle.await;
+            }
+        })
+        .await;
+    }
+
+    /// The scheduler loop; returns after [`Engine::shutdown`].
+    pub async fn run(self: Arc<Self>) {
+        let mut pacer = Pacer::new(self.config.max_rate);
+        let scale = self.config.time_scale;
+        let lease_ms = clock::millis(self.config.delivery_timeout + LEASE_MARGIN);
+        loop {
+            let ended = std::mem::take(&mut *lock(&self.finished));
+            for webhook in &ended {
+                pacer.finished(webhook);
+            }
+            let now = now_ms();
+            let result = self
+                .store
+                .run(move |c| {
+                    let tick = queue::tick(c, now, scale, lease_ms, &mut pacer);
+                    Ok((tick, pacer))
+                })
+                .await;
+            let tick = match result {
+                Ok((tick, p)) => {
+                    pacer = p;
+                    tick.map_err(StoreError::from)
+                }
+                Err(e) => {
+                    pacer = Pacer::new(self.config.max_rate);
+                    Err(e)
+                }
+            };
+            let wait = match tick {
+                Ok(tick) => {
+                    for claim in tick.claims {
+                        self.spawn_attempt(claim);
+                    }
+                    tick.wake_at.map_or(IDLE_WAKE, clock::until).min(IDLE_WAKE)
+                }
+                Err(e) => {
+                    // The pass was rolled back (or its task lost): bookings made in
+                    // it are void, so budgets start afresh.
+                    pacer = Pacer::new(self.config.max_rate);
+                    crate::output::eprintln_safe(&format!("emulator: cannot read the delivery queue: {e}"));
+                    Duration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+                () = self.stop.notified() => return,
+            }
+        }
+    }
+
+    fn spawn_attempt(self: &Arc<Self>, claim: Claim) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let guard = InFlight(self.clone());
+        tokio::spawn(async move {
+            let engine = guard.0.clone();
+            let webhook = claim.endpoint.id.clone();
+            engine.attempt(claim).await;
+            lock(&engine.finished).push(webhook);
+            engine.nudge();
+            drop(guard);
+        });
+    }
+
+    /// Makes one attempt and records it.
+    async fn attempt(&self, claim: Claim) {
+        tokio::time::sleep(clock::until(claim.slot_ms)).await;
+        let count = claim.bodies.len();
+        let body: Vec<u8> = if claim.batch {
+            payload::batch_body(&claim.bodies)
+        } else {
+            claim.bodies.into_iter().next().unwrap_or_default()
+        };
+        let started_ms = now_ms();
+        let t0 = Instant::now();
+        let answer = self.send(&claim.endpoint, Bytes::from(body)).await;
+        let duration_ms = clock::millis(t0.elapsed());
+        let decision = decide(&self.schedule, self.config.time_scale, claim.attempt, answer.status);
+        let now = now_ms();
+        let outcome = match decision {
+            Decision::Succeeded => Outcome::Succeeded,
+            Decision::Retry(wait) => Outcome::Retry { at_ms: now.saturating_add(clock::millis(wait)) },
+            Decision::Gone => Outcome::Disable { notify: None },
+            Decision::Exhausted => Outcome::Disable {
+                notify: Some(envelope::webhook_failed(
+                    &claim.endpoint.id,
+                    &claim.endpoint.url,
+                    claim.attempt,
+                    answer.error.as_deref().unwrap_or("delivery failed"),
+                )),
+            },
+        };
+        let next_retry_at = match &outcome {
+            Outcome::Retry { at_ms } => Some(rfc3339(*at_ms)),
+            _ => None,
+        };
+        let record_id = claim.delivery_id.clone();
+        let record = AttemptRecord {
+            job_id: claim.job_id,
+            delivery_id: claim.delivery_id.clone(),
+            webhook_id: claim.endpoint.id.clone(),
+            attempt: claim.attempt,
+            started_ms,
+            response_status: answer.status,
+            error: answer.error.clone(),
+            duration_ms,
+            response_body: answer.body,
+            outcome: outcome.clone(),
+        };
+        let recorded = self.store.run(move |c| Ok(queue::record_attempt(c, &record, now)?)).await;
+        if let Err(e) = &recorded {
+            // The lease runs out and the attempt is made again: nothing is lost.
+            crate::output::eprintln_safe(&format!(
+                "emulator: cannot record delivery {}: {e} (it will be retried)",
+                claim.delivery_id
+            ));
+        }
+        self.logger.attempt(&AttemptLine {
+            time: rfc3339(started_ms),
+            webhook_id: claim.endpoint.id.clone(),
+            delivery_id: claim.delivery_id,
+            event_id: claim.event_ids.first().cloned().unwrap_or_default(),
+            event: claim.event,
+            events: count,
+            attempt: claim.attempt,
+            status: if decision == Decision::Succeeded { "succeeded" } else { "failed" },
+            response_status: answer.status,
+            duration_ms,
+            error: answer.error,
+            next_retry_at,
+            webhook_disabled: matches!(decision, Decision::Gone | Decision::Exhausted),
+        });
+        if let Some(tx) = lock(&self.watchers).remove(&record_id) {
+            let _ = tx.send(());
+        }
+        if let Ok(r) = recorded
+            && r.notified > 0
+        {
+            self.logger.note(&format!(
+                "webhook {} disabled after {} failed attempts; webhook.failed queued for {} subscriber(s)",
+                claim.endpoint.id, claim.attempt, r.notified
+            ));
+        }
+    }
+
+    /// Posts one signed body; never follows redirects; keeps the first 4 KiB of the answer.
+    async fn send(&self, ep: &Endpoint, body: Bytes) -> Answer {
+        let sig = Signer::new(&ep.secret, SignatureFormat::Prefixed).header_value(&body);
+        let mut req = self
+            .client
+            .post(&ep.url)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(signature::HEADER, sig);
+        for (k, v) in &ep.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let mut resp = match req.body(body).send().await {
+            Ok(r) => r,
+            Err(e) => return Answer { status: None, error: Some(self.describe(&e)), body: None },
+        };
+        let status = resp.status();
+        let mut kept = Vec::new();
+        let mut error = None;
+        while kept.len() < RESPONSE_BODY_LIMIT {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => {
+                    // A status already came: the attempt is judged by it, the cut body is kept.
+                    if !status.is_success() {
+                        error = Some(self.describe(&e));
+                    }
+                    break;
+                }
+            }
+        }
+        kept.truncate(RESPONSE_BODY_LIMIT);
+        let code = status.as_u16();
+        if error.is_none() && !status.is_success() {
+            error = Some(match status.canonical_reason() {
+                Some(reason) if status.is_redirection() => {
+                    format!("HTTP {code} {reason} (redirects are not followed)")
+                }
+                Some(reason) => format!("HTTP {code} {reason}"),
+                None => format!("HTTP {code}"),
+            });
+        }
+        Answer { status: Some(code), error, body: Some(String::from_utf8_lossy(&kept).into_owned()) }
+    }
+
+    fn describe(&self, e: &reqwest::Error) -> String {
+        if e.is_timeout() {
+            return format!("timed out after {}", units::human_duration(self.config.delivery_timeout));
+        }
+        let mut cause: &dyn std::error::Error = e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        let full = cause.to_string();
+        let text = full.split(" (os error").next().unwrap_or(&full);
+        if e.is_connect() { format!("connection failed: {text}") } else { text.to_string() }
+    }
+}
+
+/// Locks a mutex whose data stays valid even if a holder panicked.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What came back from one attempt.
+#[derive(Debug)]
+struct Answer {
+    status: Option<u16>,
+    error: Option<String>,
+    body: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy() {
+        let s = Schedule::default();
+        assert_eq!(decide(&s, 1.0, 1, Some(200)), Decision::Succeeded);
+        assert_eq!(decide(&s, 1.0, 1, Some(204)), Decision::Succeeded);
+        assert_eq!(decide(&s, 1.0, 1, Some(500)), Decision::Retry(Duration::from_secs(5)));
+        assert_eq!(decide(&s, 1.0, 2, Some(302)), Decision::Retry(Duration::from_secs(30)));
+        assert_eq!(decide(&s, 0.1, 5, None), Decision::Retry(Duration::from_secs(360)));
+        assert_eq!(decide(&s, 1.0, 3, Some(410)), Decision::Gone);
+        assert_eq!(decide(&s, 1.0, 6, Some(500)), Decision::Exhausted);
+        assert_eq!(decide(&s, 1.0, 6, None), Decision::Exhausted);
+    }
+}

@@ -1,0 +1,631 @@
+//! The emulator's SQLite store: webhooks, events, the delivery log (one row per
+//! attempt), the queue of pending deliveries ("jobs") and open batches, under a
+//! versioned schema (`PRAGMA user_version`). The engine's operations on the
+//! queue live in [`super::queue`].
+//!
+//! Durability: the file is in WAL mode with `synchronous=NORMAL`. A commit is in
+//! the WAL (the OS page cache) when it returns, so it survives the process being
+//! killed (`kill -9`); only an OS crash or power loss can take the last
+//! transactions, which is the promise the emulator makes ("kill it mid-retry,
+//! start it again"). Every API answer and every state change of a delivery is
+//! committed before anything depends on it. The file is opened in exclusive
+//! locking mode: a second emulator on the same file is refused, which is also
+//! why every lease found at start-up belongs to a dead process and is reclaimed.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::clock::rfc3339;
+use super::filters;
+use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
+use crate::{catalog, ids};
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("{0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The file was written by a newer scopien-hooks.
+    #[error("the database has schema version {0}, newer than this scopien-hooks understands ({1})")]
+    TooNew(i64, usize),
+    /// The blocking task running the query died.
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// Ordered schema migrations; migration `i` moves the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // v1
+    "CREATE TABLE webhooks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        secret TEXT NOT NULL,
+        status TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        filters TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        max_batch_size INTEGER,
+        max_wait_time INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE idempotency_keys (
+        key TEXT PRIMARY KEY,
+        request_hash TEXT NOT NULL,
+        webhook_id TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        body BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        event_ids TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        response_status INTEGER,
+        error TEXT,
+        duration_ms INTEGER,
+        response_body TEXT,
+        created_at TEXT NOT NULL,
+        next_retry_at TEXT
+    );
+    CREATE INDEX deliveries_by_webhook ON deliveries(webhook_id, seq);
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook_id TEXT NOT NULL,
+        event_ids TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        delivery_id TEXT NOT NULL,
+        last_error TEXT
+    );
+    CREATE INDEX jobs_due ON jobs(webhook_id, lease_until, next_attempt_at);
+    CREATE INDEX jobs_leased ON jobs(lease_until);
+    CREATE TABLE open_batches (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        added_at INTEGER NOT NULL
+    );
+    CREATE INDEX open_batches_by_webhook ON open_batches(webhook_id, seq);",
+    // v2: answers to POSTs sent with an Idempotency-Key, replayed to a retrying client.
+    "CREATE TABLE replays (
+        key TEXT NOT NULL,
+        route TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (key, route)
+    );",
+];
+
+/// One SQLite connection shared by the API and the engine. rusqlite is
+/// synchronous, so every call runs on tokio's blocking pool.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating and migrating) the database at `path`, or an in-memory one.
+    pub fn open(path: Option<&Path>) -> Result<Store, StoreError> {
+        let mut conn = match path {
+            Some(p) => Connection::open(p)?,
+            None => Connection::open_in_memory()?,
+        };
+        if path.is_some() {
+            // One connection per process: waiting on a lock only ever means
+            // waiting for another emulator, so fail at once instead.
+            conn.busy_timeout(std::time::Duration::ZERO)?;
+            // Exclusive mode before WAL: no shared-memory file, and a second
+            // process gets "database is locked" instead of racing this one.
+            let _: String = conn.query_row("PRAGMA locking_mode=EXCLUSIVE", [], |r| r.get(0))?;
+            let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        migrate(&mut conn)?;
+        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` on the calling thread (start-up, before the runtime is busy).
+    pub fn run_now<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > MIGRATIONS.len() as i64 {
+        return Err(StoreError::TooNew(version, MIGRATIONS.len()));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Row helpers
+
+pub(super) fn json_col<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("model values serialise")
+}
+
+pub(super) const WEBHOOK_COLS: &str = "id, url, events, description, secret, status, headers, filters, batch, \
+                            max_batch_size, max_wait_time, created_at, updated_at";
+
+pub(super) fn webhook_from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
+    webhook_at(r, 0)
+}
+
+/// A webhook from `WEBHOOK_COLS` starting at column `o`.
+fn webhook_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Webhook> {
+    let status: String = r.get(o + 5)?;
+    Ok(Webhook {
+        id: r.get(o)?,
+        url: r.get(o + 1)?,
+        events: json_col(r, o + 2)?,
+        description: r.get(o + 3)?,
+        secret: Some(r.get(o + 4)?),
+        status: if status == "disabled" { WebhookStatus::Disabled } else { WebhookStatus::Active },
+        headers: json_col(r, o + 6)?,
+        filters: json_col(r, o + 7)?,
+        batch: r.get(o + 8)?,
+        max_batch_size: r.get(o + 9)?,
+        max_wait_time: r.get::<_, Option<i64>>(o + 10)?.map(|v| u64::try_from(v).unwrap_or(0)),
+        created_at: Some(r.get(o + 11)?),
+        updated_at: Some(r.get(o + 12)?),
+    })
+}
+
+const DELIVERY_COLS: &str = "id, webhook_id, event_id, event, attempt, status, response_status, error, \
+                             duration_ms, created_at, next_retry_at, response_body";
+
+fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
+    delivery_at(r, 0)
+}
+
+/// A delivery from `DELIVERY_COLS` starting at column `o`.
+fn delivery_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Delivery> {
+    let status: String = r.get(o + 5)?;
+    Ok(Delivery {
+        id: r.get(o)?,
+        webhook_id: r.get(o + 1)?,
+        event_id: r.get(o + 2)?,
+        event: r.get(o + 3)?,
+        attempt: r.get(o + 4)?,
+        status: match status.as_str() {
+            "succeeded" => DeliveryStatus::Succeeded,
+            "failed" => DeliveryStatus::Failed,
+            _ => DeliveryStatus::Pending,
+        },
+        response_status: r.get(o + 6)?,
+        error: r.get(o + 7)?,
+        duration_ms: r.get::<_, Option<i64>>(o + 8)?.map(|v| u64::try_from(v).unwrap_or(0)),
+        created_at: r.get(o + 9)?,
+        next_retry_at: r.get(o + 10)?,
+        response_body: r.get(o + 11)?,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks
+
+/// Stores a new webhook.
+pub fn insert_webhook(c: &Connection, w: &Webhook) -> rusqlite::Result<()> {
+    c.prepare_cached(&format!(
+        "INSERT INTO webhooks ({WEBHOOK_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    ))?
+    .execute(params![
+        w.id,
+        w.url,
+        to_json(&w.events),
+        w.description,
+        w.secret.as_deref().unwrap_or_default(),
+        w.status.as_str(),
+        to_json(&w.headers),
+        to_json(&w.filters),
+        w.batch,
+        w.max_batch_size,
+        w.max_wait_time.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+        w.created_at.as_deref().unwrap_or_default(),
+        w.updated_at.as_deref().unwrap_or_default(),
+    ])?;
+    Ok(())
+}
+
+/// Writes every mutable field of an existing webhook.
+pub fn save_webhook(c: &Connection, w: &Webhook) -> rusqlite::Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE webhooks SET url=?2, events=?3, description=?4, status=?5, headers=?6, filters=?7, \
+             batch=?8, max_batch_size=?9, max_wait_time=?10, updated_at=?11 WHERE id=?1",
+        )?
+        .execute(params![
+            w.id,
+            w.url,
+            to_json(&w.events),
+            w.description,
+            w.status.as_str(),
+            to_json(&w.headers),
+            to_json(&w.filters),
+            w.batch,
+            w.max_batch_size,
+            w.max_wait_time.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+            w.updated_at.as_deref().unwrap_or_default(),
+        ])?;
+    Ok(n > 0)
+}
+
+/// One webhook.
+pub fn get_webhook(c: &Connection, id: &str) -> rusqlite::Result<Option<Webhook>> {
+    c.prepare_cached(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE id=?1"))?
+        .query_row([id], webhook_from_row)
+        .optional()
+}
+
+/// A page of webhooks in creation order after cursor `after`, and the cursor
+/// of the next page when there is one.
+pub fn list_webhooks(
+    c: &Connection,
+    after: Option<i64>,
+    limit: usize,
+) -> rusqlite::Result<(Vec<Webhook>, Option<i64>)> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![after.unwrap_or(0), limit as i64 + 1], |r| {
+        Ok((r.get::<_, i64>(0)?, webhook_at(r, 1)?))
+    })?;
+    page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+}
+
+fn page<T>(mut rows: Vec<(i64, T)>, limit: usize) -> rusqlite::Result<(Vec<T>, Option<i64>)> {
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more { rows.last().map(|(seq, _)| *seq) } else { None };
+    Ok((rows.into_iter().map(|(_, t)| t).collect(), next))
+}
+
+/// Sets a webhook's status; the webhook as it now is, or `None` when unknown.
+pub fn set_status(
+    c: &Connection,
+    id: &str,
+    status: WebhookStatus,
+    now: &str,
+) -> rusqlite::Result<Option<Webhook>> {
+    c.prepare_cached("UPDATE webhooks SET status=?2, updated_at=?3 WHERE id=?1")?.execute(params![
+        id,
+        status.as_str(),
+        now
+    ])?;
+    get_webhook(c, id)
+}
+
+/// Deletes a webhook with its queue, open batch, delivery log and idempotency keys.
+pub fn delete_webhook(c: &mut Connection, id: &str) -> rusqlite::Result<bool> {
+    let tx = c.transaction()?;
+    let n = tx.execute("DELETE FROM webhooks WHERE id=?1", [id])?;
+    for table in ["jobs", "open_batches", "deliveries", "idempotency_keys"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE webhook_id=?1"), [id])?;
+    }
+    tx.commit()?;
+    Ok(n > 0)
+}
+
+/// The webhook an `Idempotency-Key` created, with the hash of the request that used it.
+pub fn idempotent_webhook(c: &Connection, key: &str) -> rusqlite::Result<Option<(String, String)>> {
+    c.prepare_cached("SELECT request_hash, webhook_id FROM idempotency_keys WHERE key=?1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+/// Remembers which webhook an `Idempotency-Key` created.
+pub fn remember_idempotency(c: &Connection, key: &str, hash: &str, webhook_id: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO idempotency_keys (key, request_hash, webhook_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![key, hash, webhook_id])?;
+    Ok(())
+}
+
+/// A stored answer to a POST with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replay {
+    /// Hash of the request body that produced it.
+    pub request_hash: String,
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Vec<u8>,
+}
+
+/// The stored answer for `key` on `route`, if any.
+pub fn find_replay(c: &Connection, key: &str, route: &str) -> rusqlite::Result<Option<Replay>> {
+    c.prepare_cached("SELECT request_hash, status, body FROM replays WHERE key=?1 AND route=?2")?
+        .query_row([key, route], |r| {
+            Ok(Replay { request_hash: r.get(0)?, status: r.get(1)?, body: r.get(2)? })
+        })
+        .optional()
+}
+
+/// Stores the answer for `key` on `route` (the first one wins).
+pub fn save_replay(
+    c: &Connection,
+    key: &str,
+    route: &str,
+    replay: &Replay,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO replays (key, route, request_hash, status, body, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![key, route, replay.request_hash, replay.status, replay.body, now_ms])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Events and fan-out
+
+/// An event to store and deliver.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// `evt_…`
+    pub id: String,
+    /// The event name.
+    pub name: String,
+    /// The event's JSON, exactly as it is delivered.
+    pub body: Vec<u8>,
+    /// Its `data`, for filters.
+    pub data: Value,
+}
+
+struct Target {
+    id: String,
+    events: Vec<String>,
+    filters: Map<String, Value>,
+    batch: bool,
+}
+
+fn active_targets(c: &Connection) -> rusqlite::Result<Vec<Target>> {
+    let mut stmt =
+        c.prepare_cached("SELECT id, events, filters, batch FROM webhooks WHERE status='active'")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Target { id: r.get(0)?, events: json_col(r, 1)?, filters: json_col(r, 2)?, batch: r.get(3)? })
+    })?;
+    rows.collect()
+}
+
+/// Stores events and queues a delivery (or a place in the open batch) for every
+/// active webhook whose patterns and filters select each one. Returns how many
+/// deliveries were queued. Run it inside a transaction.
+pub fn insert_events(c: &Connection, events: &[NewEvent], now_ms: i64) -> rusqlite::Result<usize> {
+    let targets = active_targets(c)?;
+    let mut insert =
+        c.prepare_cached("INSERT INTO events (id, name, body, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut queued = 0;
+    for ev in events {
+        insert.execute(params![ev.id, ev.name, ev.body, now_ms])?;
+        for t in &targets {
+            if !catalog::matches_any(&t.events, &ev.name) || !filters::matches(&t.filters, &ev.data) {
+                continue;
+            }
+            if t.batch {
+                c.prepare_cached(
+                    "INSERT INTO open_batches (webhook_id, event_id, added_at) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![t.id, ev.id, now_ms])?;
+            } else {
+                queue_job(c, &t.id, std::slice::from_ref(&ev.id), &ev.name, false, now_ms)?;
+            }
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// Stores one event without fanning it out (a webhook's test event).
+pub fn insert_event_only(c: &Connection, ev: &NewEvent, now_ms: i64) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO events (id, name, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![ev.id, ev.name, ev.body, now_ms])?;
+    Ok(())
+}
+
+/// Queues a delivery of these events (one, or a batch) to a webhook, due at
+/// `at_ms`, with its pending row in the delivery log. Returns that row.
+pub fn queue_job(
+    c: &Connection,
+    webhook_id: &str,
+    event_ids: &[String],
+    first_event: &str,
+    batch: bool,
+    at_ms: i64,
+) -> rusqlite::Result<Delivery> {
+    let delivery_id = ids::generate(ids::DELIVERY_PREFIX);
+    let event_ids_json = to_json(&event_ids);
+    let created = rfc3339(at_ms);
+    c.prepare_cached(
+        "INSERT INTO deliveries (id, webhook_id, event_id, event, event_ids, batch, attempt, status, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 'pending', ?7)",
+    )?
+    .execute(params![delivery_id, webhook_id, event_ids[0], first_event, event_ids_json, batch, created])?;
+    c.prepare_cached(
+        "INSERT INTO jobs (webhook_id, event_ids, batch, attempts, next_attempt_at, delivery_id) \
+         VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+    )?
+    .execute(params![webhook_id, event_ids_json, batch, at_ms, delivery_id])?;
+    Ok(Delivery {
+        id: delivery_id,
+        webhook_id: webhook_id.to_string(),
+        event_id: event_ids[0].clone(),
+        event: first_event.to_string(),
+        attempt: 1,
+        status: DeliveryStatus::Pending,
+        response_status: None,
+        error: None,
+        duration_ms: None,
+        created_at: created,
+        next_retry_at: None,
+        response_body: None,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The delivery log
+
+/// A page of a webhook's deliveries, newest first, before cursor `before`.
+pub fn list_deliveries(
+    c: &Connection,
+    webhook_id: &str,
+    before: Option<i64>,
+    limit: usize,
+) -> rusqlite::Result<(Vec<Delivery>, Option<i64>)> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT seq, {DELIVERY_COLS} FROM deliveries WHERE webhook_id=?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![webhook_id, before.unwrap_or(i64::MAX), limit as i64 + 1], |r| {
+        Ok((r.get::<_, i64>(0)?, delivery_at(r, 1)?))
+    })?;
+    page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+}
+
+/// One delivery row.
+pub fn get_delivery(c: &Connection, id: &str) -> rusqlite::Result<Option<Delivery>> {
+    c.prepare_cached(&format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id=?1"))?
+        .query_row([id], delivery_from_row)
+        .optional()
+}
+
+/// What a delivery carried: its events and whether it was a batch.
+pub fn delivery_events(c: &Connection, id: &str) -> rusqlite::Result<Option<(Vec<String>, bool)>> {
+    c.prepare_cached("SELECT event_ids, batch FROM deliveries WHERE id=?1")?
+        .query_row([id], |r| Ok((json_col(r, 0)?, r.get(1)?)))
+        .optional()
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::api::models::CreateWebhook;
+    use crate::emulator::validate;
+    use serde_json::json;
+
+    /// Stores a webhook made from a create request.
+    pub(crate) fn webhook(c: &Connection, v: Value) -> Webhook {
+        let req: CreateWebhook = serde_json::from_value(v).unwrap();
+        let w = validate::new_webhook(req, "2026-01-22T10:00:00Z").unwrap();
+        insert_webhook(c, &w).unwrap();
+        w
+    }
+
+    /// An event with this data.
+    pub(crate) fn event(name: &str, data: Value) -> NewEvent {
+        let id = ids::event_id();
+        let body = serde_json::to_vec(&json!({"id": id, "event": name, "data": data})).unwrap();
+        NewEvent { id, name: name.into(), body, data }
+    }
+
+    #[test]
+    fn migrates_an_older_file_and_refuses_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open(Some(&path)).unwrap();
+        store
+            .run_now(|c| {
+                let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                assert_eq!(v, MIGRATIONS.len() as i64);
+                let replay = Replay { request_hash: "h".into(), status: 201, body: b"{}".to_vec() };
+                save_replay(c, "k", "/events", &replay, 0)?;
+                assert_eq!(find_replay(c, "k", "/events")?, Some(replay));
+                assert_eq!(find_replay(c, "k", "/other")?, None);
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let newer = dir.path().join("new.db");
+        Connection::open(&newer).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(Store::open(Some(&newer)), Err(StoreError::TooNew(99, _))));
+    }
+
+    #[test]
+    fn migrates_once_and_round_trips_webhooks() {
+        let store = Store::open(None).unwrap();
+        store
+            .run_now(|c| {
+                migrate(c)?;
+                let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                assert_eq!(v, MIGRATIONS.len() as i64);
+                let w = webhook(c, json!({"url": "https://a.example", "events": ["*"], "filters": {"x": 1}}));
+                assert_eq!(get_webhook(c, &w.id)?.unwrap(), w);
+                for _ in 0..2 {
+                    webhook(c, json!({"url": "https://b.example", "events": ["lead.*"]}));
+                }
+                let (first, next) = list_webhooks(c, None, 2)?;
+                assert_eq!(first.len(), 2);
+                let (rest, none) = list_webhooks(c, next, 2)?;
+                assert_eq!(rest.len(), 1);
+                assert!(none.is_none());
+                Ok(())
+            })
+            .unwrap();
+    }
+}
