@@ -384,7 +384,7 @@ impl State {
                         allow_post: false,
                         close: false,
                     },
-                    Outcome::Unreachable(_) | Outcome::Failed(_) => {
+                    Outcome::Unreachable(_) | Outcome::Tls(_) | Outcome::Failed(_) => {
                         Stats::bump(&self.stats.forward_errors);
                         Reply::text(StatusCode::BAD_GATEWAY, "app unreachable")
                     }
