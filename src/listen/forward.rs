@@ -9,6 +9,7 @@
 
 use std::error::Error as StdError;
 use std::io::ErrorKind;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -66,8 +67,8 @@ pub enum Outcome {
 /// The result of forwarding one delivery.
 #[derive(Debug, Clone)]
 pub struct Forwarded {
-    /// Where it went.
-    pub url: String,
+    /// Where it went (the target's own text, shared).
+    pub url: Arc<str>,
     /// The target's port, for hints.
     pub port: u16,
     /// How long it took.
@@ -158,7 +159,7 @@ impl Forwarder {
             Ok(outcome) => outcome,
             Err(_) => Outcome::TimedOut(self.timeout),
         };
-        Forwarded { url: target.to_string(), port: target.port, duration: started.elapsed(), outcome }
+        Forwarded { url: target.url.clone(), port: target.port, duration: started.elapsed(), outcome }
     }
 
     async fn exchange(&self, target: &Target, headers: &HeaderMap, body: Bytes) -> Outcome {

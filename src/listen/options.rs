@@ -4,6 +4,7 @@
 //! checked. Every problem is a usage error (exit 2).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{StatusCode, Uri};
@@ -30,6 +31,8 @@ pub enum VerifyMode {
 pub struct Target {
     /// The full URL requests go to.
     pub uri: Uri,
+    /// The same URL as text (shown, and `forward.url`), formatted once and shared by every forward.
+    pub url: Arc<str>,
     /// The port (explicit or the scheme's default), for the "is your app running on port N?" hint.
     pub port: u16,
     /// For an `https://` target, the same URL parsed once for the TLS client;
@@ -92,17 +95,18 @@ impl Target {
         } else {
             uri
         };
+        let url: Arc<str> = uri.to_string().into();
         let tls = match scheme {
-            "https" => Some(reqwest::Url::parse(&uri.to_string()).map_err(|_| bad())?),
+            "https" => Some(reqwest::Url::parse(&url).map_err(|_| bad())?),
             _ => None,
         };
-        Ok(Target { uri, port, tls })
+        Ok(Target { uri, url, port, tls })
     }
 }
 
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.uri)
+        f.write_str(&self.url)
     }
 }
 
