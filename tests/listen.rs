@@ -495,6 +495,63 @@ fn forward_to_a_closed_port_is_502_and_says_so() {
 }
 
 #[test]
+fn https_forward_to_a_closed_port_is_502_and_says_so() {
+    let port = closed_port();
+    let target = format!("https://127.0.0.1:{port}/hooks");
+    let mut l = listen(&["--secret", SECRET, "--json", "--forward-to", &target]);
+    let (status, body) = post_signed(&l.url, &opp_updated("evt_tlsdown000000000000000001"));
+    assert_eq!((status, body.as_str()), (502, "app unreachable"));
+    let v = json_line(&mut l);
+    assert_eq!(v["status"], 502);
+    assert_eq!(v["forward"]["url"], target);
+    assert_eq!(v["forward"]["status"], Value::Null);
+    assert_eq!(v["forward"]["error"], "app unreachable: connection refused");
+}
+
+#[test]
+fn https_forward_to_a_plain_http_app_is_a_tls_error_not_a_hang() {
+    let app = TestServer::start(|_| Reply::text(200, "plain"));
+    let target = format!("https://{}/hooks", app.addr);
+    let mut l = listen(&["--secret", SECRET, "--json", "--forward-to", &target, "--forward-timeout", "10s"]);
+    let started = Instant::now();
+    let (status, _) = post_signed(&l.url, &opp_updated("evt_tlsplain00000000000000001"));
+    assert_eq!(status, 502);
+    // A handshake failure, not the forward timeout running out.
+    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+    let v = json_line(&mut l);
+    assert_eq!(v["status"], 502);
+    assert_eq!(v["forward"]["status"], Value::Null);
+    let error = v["forward"]["error"].as_str().unwrap();
+    assert!(error.starts_with("TLS handshake failed: "), "{error}");
+    let (_, _, err) = stop(l);
+    assert!(err.iter().any(|e| e.contains("1 forwarded")), "{err:#?}");
+    // People get the same reason, and a hint.
+    let mut l = listen(&["--secret", SECRET, "--forward-to", &target]);
+    assert_eq!(post_signed(&l.url, &opp_updated("evt_tlsplain00000000000000002")).0, 502);
+    let lines = lines_until(&mut l, "502");
+    let last = lines.last().unwrap();
+    assert!(last.contains(&format!("TLS handshake with {target} failed")), "{lines:#?}");
+    assert!(last.contains(&format!("does it serve https on port {}?", app.addr.port())), "{lines:#?}");
+}
+
+#[test]
+fn https_route_is_accepted_and_http_routes_still_work() {
+    let rest = TestServer::start(|_| Reply::text(200, "rest"));
+    let port = closed_port();
+    let route = format!("lead.*=https://127.0.0.1:{port}/leads");
+    let mut l = listen(&["--secret", SECRET, "--json", "--route", &route, "--forward-to", &rest.url("/")]);
+    let about = l.stderr_until(|e| e.contains("lead.* → "));
+    assert!(about.contains(&format!("lead.* → https://127.0.0.1:{port}/leads")), "{about}");
+    let lead = event_with("evt_tlsroute0000000000000001", "lead.created", &now_ts());
+    assert_eq!(post_signed(&l.url, &lead).0, 502);
+    let v = json_line(&mut l);
+    assert_eq!(v["forward"]["url"], format!("https://127.0.0.1:{port}/leads"));
+    assert_eq!(v["forward"]["error"], "app unreachable: connection refused");
+    assert_eq!(post_signed(&l.url, &opp_updated("evt_tlsroute0000000000000002")), (200, "rest".into()));
+    assert_eq!(json_line(&mut l)["forward"]["status"], 200);
+}
+
+#[test]
 fn slow_app_is_504_after_the_forward_timeout() {
     let app = TestServer::start(|_| Reply::text(200, "late").delayed(Duration::from_secs(3)));
     let mut l =

@@ -1,9 +1,15 @@
-//! Forwarding to the user's app through one pooled HTTP/1 client: the raw body
-//! and the original headers (minus hop-by-hop ones and `Host`) go out, and the
-//! app's status, body and content type come back to the sender. No answer is a
-//! 502 (cannot connect, connection dropped) or a 504 (after `--forward-timeout`).
+//! Forwarding to the user's app: the raw body and the original headers (minus
+//! hop-by-hop ones and `Host`) go out, and the app's status, body and content
+//! type come back to the sender. `http://` targets go through one lean pooled
+//! hyper HTTP/1 client; `https://` targets through one pooled reqwest client
+//! (rustls), built at start only when a target needs it. Redirects are never
+//! followed: a 3xx is the app's answer. No answer is a 502 (cannot connect or
+//! resolve, TLS handshake failed, connection dropped) or a 504 (after
+//! `--forward-timeout`).
 
 use std::error::Error as StdError;
+use std::io::ErrorKind;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -15,7 +21,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::options::Target;
-use crate::error::io_reason;
+use crate::error::{Error, Result, io_reason};
 
 /// The most of an app's answer relayed back; a larger one is a 502.
 pub const MAX_ANSWER: usize = 4 << 20;
@@ -49,6 +55,9 @@ pub enum Outcome {
     },
     /// No connection could be made (502).
     Unreachable(String),
+    /// A connection was made but no TLS session could be set up (502): the app
+    /// does not speak TLS there, or its certificate was refused.
+    Tls(String),
     /// The connection failed after it was made, or the answer was unusable (502).
     Failed(String),
     /// No complete answer within the deadline (504).
@@ -58,8 +67,8 @@ pub enum Outcome {
 /// The result of forwarding one delivery.
 #[derive(Debug, Clone)]
 pub struct Forwarded {
-    /// Where it went.
-    pub url: String,
+    /// Where it went (the target's own text, shared).
+    pub url: Arc<str>,
     /// The target's port, for hints.
     pub port: u16,
     /// How long it took.
@@ -73,7 +82,7 @@ impl Forwarded {
     pub fn status(&self) -> StatusCode {
         match &self.outcome {
             Outcome::Answered { status, .. } => *status,
-            Outcome::Unreachable(_) | Outcome::Failed(_) => StatusCode::BAD_GATEWAY,
+            Outcome::Unreachable(_) | Outcome::Tls(_) | Outcome::Failed(_) => StatusCode::BAD_GATEWAY,
             Outcome::TimedOut(_) => StatusCode::GATEWAY_TIMEOUT,
         }
     }
@@ -91,6 +100,7 @@ impl Forwarded {
         match &self.outcome {
             Outcome::Answered { .. } => None,
             Outcome::Unreachable(why) => Some(format!("app unreachable: {why}")),
+            Outcome::Tls(why) => Some(format!("TLS handshake failed: {why}")),
             Outcome::Failed(why) => Some(why.clone()),
             Outcome::TimedOut(d) => Some(format!("no answer within {}", humantime::format_duration(*d))),
         }
@@ -108,22 +118,38 @@ impl Forwarded {
     }
 }
 
-/// The pooled client.
+/// How long an idle pooled connection to the app is kept.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// The pooled clients.
 pub struct Forwarder {
     client: Client<HttpConnector, Full<Bytes>>,
+    /// For `https://` targets; `None` when no target needs it.
+    tls: Option<reqwest::Client>,
     timeout: Duration,
 }
 
 impl Forwarder {
-    /// A client whose requests give up after `timeout`.
-    pub fn new(timeout: Duration) -> Forwarder {
+    /// Clients whose requests give up after `timeout`; the TLS one is built only
+    /// when `tls` (some target is `https://`).
+    pub fn new(timeout: Duration, tls: bool) -> Result<Forwarder> {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_idle_timeout(IDLE)
             .build(connector);
-        Forwarder { client, timeout }
+        let tls = tls
+            .then(|| {
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .tcp_nodelay(true)
+                    .pool_idle_timeout(IDLE)
+                    .build()
+                    .map_err(|e| Error::failure(format!("cannot set up the HTTPS client: {e}")))
+            })
+            .transpose()?;
+        Ok(Forwarder { client, tls, timeout })
     }
 
     /// Sends `body` with `headers` to `target`.
@@ -133,10 +159,16 @@ impl Forwarder {
             Ok(outcome) => outcome,
             Err(_) => Outcome::TimedOut(self.timeout),
         };
-        Forwarded { url: target.to_string(), port: target.port, duration: started.elapsed(), outcome }
+        Forwarded { url: target.url.clone(), port: target.port, duration: started.elapsed(), outcome }
     }
 
     async fn exchange(&self, target: &Target, headers: &HeaderMap, body: Bytes) -> Outcome {
+        if let Some(url) = &target.tls {
+            return match &self.tls {
+                Some(client) => exchange_tls(client, url, headers, body).await,
+                None => Outcome::Failed("the HTTPS client was not set up".into()),
+            };
+        }
         let mut req = Request::new(Full::new(body));
         *req.method_mut() = Method::POST;
         *req.uri_mut() = target.uri.clone();
@@ -146,19 +178,74 @@ impl Forwarder {
             Err(e) if e.is_connect() => return Outcome::Unreachable(root_cause(&e)),
             Err(e) => return Outcome::Failed(format!("the app closed the connection: {}", root_cause(&e))),
         };
-        let (parts, incoming) = resp.into_parts();
-        match Limited::new(incoming, MAX_ANSWER).collect().await {
-            Ok(collected) => Outcome::Answered {
-                status: parts.status,
-                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-                body: collected.to_bytes(),
-            },
-            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                Outcome::Failed(format!("the app's answer is larger than {} MiB", MAX_ANSWER >> 20))
-            }
-            Err(e) => Outcome::Failed(format!("the app's answer was cut off: {}", root_cause(&*e))),
-        }
+        read_answer(resp).await
     }
+}
+
+/// One exchange through the TLS client. reqwest writes `Host` from the URL and
+/// adds `accept: */*` when the delivery has no `Accept` (its one default header).
+async fn exchange_tls(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Outcome {
+    let sent = client.post(url.clone()).headers(forwarded_headers(headers)).body(body).send().await;
+    match sent {
+        Ok(resp) => read_answer(http::Response::from(resp)).await,
+        Err(e) => tls_failure(&e),
+    }
+}
+
+/// Reads the app's answer (at most [`MAX_ANSWER`] bytes of body).
+async fn read_answer<B>(resp: http::Response<B>) -> Outcome
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    let (parts, incoming) = resp.into_parts();
+    match Limited::new(incoming, MAX_ANSWER).collect().await {
+        Ok(collected) => Outcome::Answered {
+            status: parts.status,
+            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+            body: collected.to_bytes(),
+        },
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            Outcome::Failed(format!("the app's answer is larger than {} MiB", MAX_ANSWER >> 20))
+        }
+        Err(e) => Outcome::Failed(format!("the app's answer was cut off: {}", root_cause(&*e))),
+    }
+}
+
+/// Why the TLS client got no answer. A failure before a TLS session existed is
+/// told apart by where it happened: the DNS lookup and TCP connect errors are
+/// tagged by the connector ("dns error", "tcp connect error"); anything else
+/// while connecting is the TLS handshake (including a rejected certificate).
+fn tls_failure(e: &reqwest::Error) -> Outcome {
+    if !e.is_connect() {
+        return Outcome::Failed(format!("the app closed the connection: {}", root_cause(e)));
+    }
+    let mut link: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(cur) = link {
+        if cur.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == ErrorKind::ConnectionRefused) {
+            return Outcome::Unreachable("connection refused".into());
+        }
+        let text = cur.to_string();
+        if text == "dns error" || text.starts_with("tcp ") {
+            return Outcome::Unreachable(root_cause(cur));
+        }
+        link = cur.source();
+    }
+    Outcome::Tls(innermost(e))
+}
+
+/// The innermost error's message as it is (rustls names its errors in CamelCase).
+fn innermost(e: &(dyn StdError + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// The incoming headers minus hop-by-hop ones (and those the `Connection`
@@ -236,6 +323,9 @@ mod tests {
         assert_eq!(down.status(), StatusCode::BAD_GATEWAY);
         assert_eq!(down.app_status(), None);
         assert_eq!(down.error().unwrap(), "app unreachable: connection refused");
+        let tls = f(Outcome::Tls("invalid peer certificate: UnknownIssuer".into()));
+        assert_eq!(tls.status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(tls.error().unwrap(), "TLS handshake failed: invalid peer certificate: UnknownIssuer");
         let slow = f(Outcome::TimedOut(Duration::from_secs(5)));
         assert_eq!(slow.status(), StatusCode::GATEWAY_TIMEOUT);
         assert_eq!(slow.error().unwrap(), "no answer within 5s");

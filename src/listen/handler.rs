@@ -52,6 +52,15 @@ const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=ut
 const ALLOW_POST: HeaderValue = HeaderValue::from_static("POST");
 const CLOSE: HeaderValue = HeaderValue::from_static("close");
 
+/// Line buffers grown past this (a large body) are released after use.
+const KEEP_LINE: usize = 64 << 10;
+
+thread_local! {
+    /// The NDJSON line being written, reused by each runtime thread: `emit`
+    /// copies it out (to stdout's buffer and the save file) before returning.
+    static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Everything request tasks share.
 pub struct State {
     /// The validated flags.
@@ -384,7 +393,7 @@ impl State {
                         allow_post: false,
                         close: false,
                     },
-                    Outcome::Unreachable(_) | Outcome::Failed(_) => {
+                    Outcome::Unreachable(_) | Outcome::Tls(_) | Outcome::Failed(_) => {
                         Stats::bump(&self.stats.forward_errors);
                         Reply::text(StatusCode::BAD_GATEWAY, "app unreachable")
                     }
@@ -444,20 +453,27 @@ impl State {
 
     fn emit(&self, rec: &Record<'_>) {
         if self.opts.json || self.save.is_some() {
-            let mut line = Vec::new();
-            rec.write_json(&mut line);
-            if let Some(save) = &self.save
-                && let Err(e) = save.append(&line)
-                && !self.save_failed.swap(true, Ordering::Relaxed)
-            {
-                self.printer.warn(&format!(
-                    "cannot write to --save file '{}': {}",
-                    save.path().display(),
-                    crate::error::io_reason(&e)
-                ));
-            }
+            LINE.with_borrow_mut(|line| {
+                line.clear();
+                rec.write_json(line);
+                if let Some(save) = &self.save
+                    && let Err(e) = save.append(line)
+                    && !self.save_failed.swap(true, Ordering::Relaxed)
+                {
+                    self.printer.warn(&format!(
+                        "cannot write to --save file '{}': {}",
+                        save.path().display(),
+                        crate::error::io_reason(&e)
+                    ));
+                }
+                if self.opts.json {
+                    self.sink.write(line);
+                }
+                if line.capacity() > KEEP_LINE {
+                    *line = Vec::new();
+                }
+            });
             if self.opts.json {
-                self.sink.write(&line);
                 return;
             }
         }

@@ -64,7 +64,10 @@ pub async fn run(args: &ListenArgs, ctx: &Context, extra_secrets: Vec<String>) -
     let style = render::Style::from_env(matches!(opts.verify, VerifyMode::NoSecret));
     let seen = opts.dedupe.then(|| dedupe::Seen::new(dedupe::CAPACITY));
     let attempts = (opts.fail_first > 0).then(|| dedupe::Attempts::new(dedupe::CAPACITY));
-    let forwarder = opts.forwards().then(|| forward::Forwarder::new(opts.forward_timeout));
+    let forwarder = opts
+        .forwards()
+        .then(|| forward::Forwarder::new(opts.forward_timeout, opts.targets().any(|t| t.tls.is_some())))
+        .transpose()?;
     let grace = (opts.respond_delay.unwrap_or_default()
         + if opts.forwards() { opts.forward_timeout } else { Duration::ZERO }
         + Duration::from_secs(2))

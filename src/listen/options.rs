@@ -1,8 +1,10 @@
 //! The listener's flags validated once, before anything binds: forward targets
-//! (with the `4000` and `:4000/path` shorthands), routes, event patterns, the
-//! path and how signatures are checked. Every problem is a usage error (exit 2).
+//! (`http://` or `https://`, with the `4000` and `:4000/path` shorthands for a
+//! local `http://` app), routes, event patterns, the path and how signatures are
+//! checked. Every problem is a usage error (exit 2).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{StatusCode, Uri};
@@ -29,13 +31,18 @@ pub enum VerifyMode {
 pub struct Target {
     /// The full URL requests go to.
     pub uri: Uri,
-    /// The port, for the "is your app running on port N?" hint.
+    /// The same URL as text (shown, and `forward.url`), formatted once and shared by every forward.
+    pub url: Arc<str>,
+    /// The port (explicit or the scheme's default), for the "is your app running on port N?" hint.
     pub port: u16,
+    /// For an `https://` target, the same URL parsed once for the TLS client;
+    /// `None` for `http://` (sent through the plain HTTP/1 client).
+    pub tls: Option<reqwest::Url>,
 }
 
 impl Target {
-    /// Parses a `--forward-to`/`--route` URL, expanding `4000` to
-    /// `http://localhost:4000` and `:4000/path` to `http://localhost:4000/path`.
+    /// Parses a `--forward-to`/`--route` URL (`http://` or `https://`), expanding
+    /// `4000` to `http://localhost:4000` and `:4000/path` to `http://localhost:4000/path`.
     pub fn parse(flag: &str, given: &str) -> Result<Target> {
         let s = given.trim();
         let full = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -53,16 +60,19 @@ impl Target {
             )
         };
         let uri: Uri = full.parse().map_err(|_| bad())?;
-        match uri.scheme_str() {
-            Some("http") => {}
-            Some("https") => {
+        let (scheme, default_port) = match uri.scheme_str() {
+            Some("http") => ("http", 80),
+            Some("https") => ("https", 443),
+            Some(other) => {
                 return Err(Error::usage(format!(
-                    "{flag} '{given}': forwarding to https:// is not supported"
+                    "{flag} '{given}': cannot forward to {other}:// (only http:// and https://)"
                 ))
-                .with_hint("forward to your app's local http:// address, e.g. http://localhost:4000"));
+                .with_hint(
+                    "give a URL like http://localhost:4000/webhooks or https://staging.example.com/hooks",
+                ));
             }
-            _ => return Err(bad()),
-        }
+            None => return Err(bad()),
+        };
         let authority = uri.authority().ok_or_else(bad)?;
         if authority.host().is_empty() || authority.as_str().contains('@') {
             return Err(bad());
@@ -73,11 +83,11 @@ impl Target {
             Some((_, p)) if !text.ends_with(']') => {
                 p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(bad)?
             }
-            _ => 80,
+            _ => default_port,
         };
         let uri = if uri.path_and_query().is_none() {
             Uri::builder()
-                .scheme("http")
+                .scheme(scheme)
                 .authority(authority.clone())
                 .path_and_query("/")
                 .build()
@@ -85,13 +95,18 @@ impl Target {
         } else {
             uri
         };
-        Ok(Target { uri, port })
+        let url: Arc<str> = uri.to_string().into();
+        let tls = match scheme {
+            "https" => Some(reqwest::Url::parse(&url).map_err(|_| bad())?),
+            _ => None,
+        };
+        Ok(Target { uri, url, port, tls })
     }
 }
 
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.uri)
+        f.write_str(&self.url)
     }
 }
 
@@ -216,6 +231,11 @@ impl Options {
         self.forward_to.is_some() || !self.routes.is_empty()
     }
 
+    /// Every forward target: the routes', then `--forward-to`.
+    pub fn targets(&self) -> impl Iterator<Item = &Target> {
+        self.routes.iter().map(|r| &r.target).chain(self.forward_to.as_ref())
+    }
+
     /// The target for a delivery holding these events: the first route that
     /// matches any of them, else `--forward-to`.
     pub fn target_for<'a, I>(&self, events: I) -> Option<&Target>
@@ -257,8 +277,24 @@ mod tests {
     }
 
     #[test]
+    fn the_scheme_picks_the_client() {
+        let plain = Target::parse("--forward-to", "http://127.0.0.1:4000/a").unwrap();
+        assert_eq!(plain.tls, None);
+        assert_eq!(Target::parse("--forward-to", "4000").unwrap().tls, None);
+        let tls = Target::parse("--forward-to", "https://staging.example.com").unwrap();
+        assert_eq!(tls.port, 443);
+        assert_eq!(tls.to_string(), "https://staging.example.com/");
+        assert_eq!(tls.tls.unwrap().as_str(), "https://staging.example.com/");
+        let tls = Target::parse("--route", "HTTPS://127.0.0.1:8443/hooks?x=1").unwrap();
+        assert_eq!(tls.port, 8443);
+        assert_eq!(tls.tls.unwrap().as_str(), "https://127.0.0.1:8443/hooks?x=1");
+        let e = Target::parse("--forward-to", "ftp://x/").unwrap_err();
+        assert!(e.to_string().contains("only http:// and https://"), "{e}");
+    }
+
+    #[test]
     fn bad_targets_are_usage_errors() {
-        for bad in ["", "http://", "ftp://x/", "https://example.com", "99999", "http://a b/", ":0"] {
+        for bad in ["", "http://", "https://", "ftp://x/", "99999", "http://a b/", ":0", "https://u@x/"] {
             let e = Target::parse("--forward-to", bad).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{bad:?}");
         }
@@ -274,5 +310,7 @@ mod tests {
         assert_eq!(e.exit_code(), 2);
         assert!(e.hint().unwrap().contains("lead.created"));
         assert_eq!(Route::parse("lead.*=ftp://x").unwrap_err().exit_code(), 2);
+        let r = Route::parse("lead.*=https://staging.example.com/leads").unwrap();
+        assert!(r.target.tls.is_some());
     }
 }

@@ -5,8 +5,9 @@
 //! The line is written by hand so an object payload is copied verbatim from the
 //! body instead of being parsed into a tree and printed again.
 
+use std::cell::Cell;
 use std::io::Write;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
 
@@ -54,7 +55,7 @@ impl Record<'_> {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         out.reserve(256 + self.body.len() + 64 * self.headers.len());
         out.extend_from_slice(b"{\"received_at\":\"");
-        let _ = write!(out, "{}", humantime::format_rfc3339_millis(self.received_at));
+        write_rfc3339_millis(out, self.received_at);
         out.extend_from_slice(b"\",\"method\":");
         json_str(out, self.method);
         out.extend_from_slice(b",\"path\":");
@@ -141,6 +142,43 @@ impl Record<'_> {
         }
         out.extend_from_slice(b"}\n");
     }
+}
+
+/// The last second humantime can write (9999-12-31T23:59:59Z).
+const LAST_SECOND: u64 = 253_402_300_799;
+
+/// Writes `t` as `2026-01-22T10:30:00.123Z`, exactly as
+/// `humantime::format_rfc3339_millis` does. Deliveries arrive many per second,
+/// so the date and time of day are formatted once per second (per thread) and
+/// only the milliseconds per call. Times outside humantime's range are clamped
+/// to it rather than failing.
+fn write_rfc3339_millis(out: &mut Vec<u8>, t: SystemTime) {
+    thread_local! {
+        static SECOND: Cell<(u64, [u8; 19])> = const { Cell::new((u64::MAX, [0; 19])) };
+    }
+    let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs().min(LAST_SECOND);
+    let prefix = SECOND.with(|cached| {
+        let (at, text) = cached.get();
+        if at == secs {
+            return text;
+        }
+        // "YYYY-MM-DDTHH:MM:SSZ": keep all but the "Z".
+        let full = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string();
+        let mut text = [0u8; 19];
+        text.copy_from_slice(&full.as_bytes()[..19]);
+        cached.set((secs, text));
+        text
+    });
+    let ms = since.subsec_millis();
+    out.extend_from_slice(&prefix);
+    out.extend_from_slice(&[
+        b'.',
+        b'0' + (ms / 100) as u8,
+        b'0' + (ms / 10 % 10) as u8,
+        b'0' + (ms % 10) as u8,
+        b'Z',
+    ]);
 }
 
 fn json_str(out: &mut Vec<u8>, s: &str) {
@@ -248,6 +286,25 @@ mod tests {
         assert_eq!(v["headers"]["x-scopien-signature"], "sha256=abc");
         assert_eq!(v["payload"]["data"], json!({"a":1}));
         assert_eq!(v["forward"], Value::Null);
+    }
+
+    #[test]
+    fn received_at_matches_humantime_across_seconds() {
+        let start = UNIX_EPOCH + Duration::from_millis(1_769_077_799_000);
+        // Every 7 ms across a few second (and day) boundaries, forwards and back.
+        let mut times: Vec<SystemTime> = (0..1000).map(|i| start + Duration::from_millis(i * 7)).collect();
+        times.extend(times.clone().into_iter().rev());
+        times.push(UNIX_EPOCH + Duration::from_millis(86_399_999));
+        times.push(UNIX_EPOCH + Duration::from_millis(86_400_000));
+        times.push(UNIX_EPOCH + Duration::from_nanos(1_769_077_800_999_999_999));
+        for t in times {
+            let mut out = Vec::new();
+            write_rfc3339_millis(&mut out, t);
+            assert_eq!(String::from_utf8(out).unwrap(), humantime::format_rfc3339_millis(t).to_string());
+        }
+        let mut out = Vec::new();
+        write_rfc3339_millis(&mut out, UNIX_EPOCH - Duration::from_secs(1));
+        assert_eq!(out, b"1970-01-01T00:00:00.000Z");
     }
 
     #[test]

@@ -209,6 +209,13 @@ fn forward_line(f: &Forwarded, room: usize) -> String {
             format!("cannot reach your app at {} ({why})", f.url).red(),
             format!("is it running on port {}?", f.port).yellow()
         ),
+        Outcome::Tls(why) => format!(
+            "{} {} {} {}",
+            "→".dimmed(),
+            "502".red().bold(),
+            format!("TLS handshake with {} failed ({why})", f.url).red(),
+            format!("does it serve https on port {}?", f.port).yellow()
+        ),
         Outcome::Failed(why) => {
             format!("{} {} {}", "→".dimmed(), "502".red().bold(), format!("{why} ({})", f.url).red())
         }
@@ -394,6 +401,24 @@ mod tests {
             detail: None,
             forward: None,
         }
+    }
+
+    #[test]
+    fn forward_lines_say_what_failed() {
+        colored::control::set_override(false);
+        let f = |outcome| Forwarded {
+            url: "https://127.0.0.1:8443/hooks".into(),
+            port: 8443,
+            duration: Duration::from_millis(3),
+            outcome,
+        };
+        let tls = forward_line(&f(Outcome::Tls("invalid peer certificate: UnknownIssuer".into())), 100);
+        assert_eq!(
+            tls,
+            "→ 502 TLS handshake with https://127.0.0.1:8443/hooks failed (invalid peer certificate: UnknownIssuer) does it serve https on port 8443?"
+        );
+        let down = forward_line(&f(Outcome::Unreachable("connection refused".into())), 100);
+        assert!(down.contains("cannot reach your app") && down.ends_with("port 8443?"), "{down}");
     }
 
     #[test]
