@@ -18,6 +18,7 @@ pub mod output;
 pub mod payload;
 pub mod send;
 pub mod settings;
+pub mod signals;
 pub mod signature;
 pub mod units;
 

@@ -87,7 +87,7 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     });
     let app = api::router(state);
 
-    let stop = shutdown_signal()?;
+    let stop = crate::signals::shutdown()?;
     let base = format!("http://{addr}/v1");
     eprintln_safe(&format!("Ready! Scopien emulator on {base}"));
     // The built-in test key is no secret; a key given with --api-key is never shown in full.
@@ -162,32 +162,5 @@ fn open_error(e: &StoreError, path: Option<&Path>) -> Error {
     } else {
         Error::failure(format!("cannot open the database {where_}: {e}"))
             .with_hint("pass another --db PATH, or --in-memory")
-    }
-}
-
-/// Ctrl-C or SIGTERM. The handlers are installed when this is called, before
-/// the `Ready!` line, so a signal sent right after it is never missed.
-fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let install = |kind| {
-            signal(kind)
-                .map_err(|e| Error::failure(format!("cannot install signal handlers: {}", io_reason(&e))))
-        };
-        let mut term = install(SignalKind::terminate())?;
-        let mut int = install(SignalKind::interrupt())?;
-        Ok(async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
     }
 }

@@ -32,6 +32,7 @@ use crate::cli::ListenArgs;
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::output::eprintln_safe;
+use crate::signals::Signals;
 use crate::units::human_duration;
 
 use handler::State;
@@ -179,38 +180,4 @@ fn describe(opts: &Options) -> String {
     }
     parts.push("Ctrl-C to stop".into());
     parts.join(" · ")
-}
-
-/// Ctrl-C and SIGTERM, registered before `Ready!` so an early signal is never lost.
-struct Signals {
-    #[cfg(unix)]
-    int: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn new() -> Result<Signals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let err = |e: std::io::Error| Error::failure(format!("cannot watch for signals: {e}"));
-            Ok(Signals {
-                int: signal(SignalKind::interrupt()).map_err(err)?,
-                term: signal(SignalKind::terminate()).map_err(err)?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.int.recv() => {}
-            _ = self.term.recv() => {}
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -10,7 +10,6 @@ use crate::api::models::{Delivery, DeliveryStatus};
 use crate::cli::{DeliveriesArgs, RedeliverArgs};
 use crate::commands::Context;
 use crate::error::{ExitStatus, Result};
-use crate::manage::shutdown_signal;
 use crate::manage::views;
 
 /// A delivery is "new" to `--follow` when this pair has not been printed yet, so
@@ -55,7 +54,7 @@ async fn follow(
     raw: Value,
     typed: Vec<Delivery>,
 ) -> Result<ExitStatus> {
-    let stop = shutdown_signal();
+    let stop = crate::signals::shutdown()?;
     tokio::pin!(stop);
     if !ctx.printer.json() {
         for line in views::deliveries_title() {

@@ -12,8 +12,6 @@ pub mod register;
 pub mod views;
 pub mod webhooks;
 
-use std::future::Future;
-
 use crate::api::client::Client;
 use crate::cli::Command;
 use crate::commands::Context;
@@ -43,36 +41,5 @@ pub async fn run(command: Command, ctx: &Context) -> Result<ExitStatus> {
         Command::Redeliver(args) => deliveries::redeliver(&args, ctx, &client()?).await,
         Command::Listen(args) => register::run(&args, ctx, &client()?).await,
         other => Err(Error::failure(format!("not a management command: {other:?}"))),
-    }
-}
-
-/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
-/// called, not when first polled, so a signal that arrives in between is kept.
-pub fn shutdown_signal() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let interrupt = signal(SignalKind::interrupt()).ok();
-        let terminate = signal(SignalKind::terminate()).ok();
-        async move {
-            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
-                match s {
-                    Some(mut s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = wait(interrupt) => {}
-                _ = wait(terminate) => {}
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        }
     }
 }

@@ -10,7 +10,7 @@ use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::ids;
 use crate::listen;
-use crate::manage::{checks, shutdown_signal};
+use crate::manage::checks;
 
 /// The description the registered webhook carries, so it can be recognised.
 pub const DESCRIPTION: &str = "scopien-hooks listen";
@@ -24,7 +24,7 @@ pub async fn run(args: &ListenArgs, ctx: &Context, client: &Client) -> Result<Ex
     let secret = format!("{}{}", ids::SECRET_PREFIX, ids::random_alphanumeric(32));
     // Signal handlers go in before the webhook exists, so an early Ctrl-C still
     // reaches the clean-up below instead of killing the process.
-    let stop = shutdown_signal();
+    let stop = crate::signals::shutdown()?;
     tokio::pin!(stop);
     let body = CreateWebhook {
         url: public_url.to_string(),

@@ -65,23 +65,16 @@ pub struct Outcome {
     pub interrupted: bool,
 }
 
-/// A token cancelled on the first Ctrl-C, and the task watching for it (abort it
-/// when the work is done).
+/// A token cancelled on the first Ctrl-C (or SIGTERM), and the task watching
+/// for it (abort it when the work is done).
 pub fn interrupt_token() -> (CancellationToken, tokio::task::JoinHandle<()>) {
     let token = CancellationToken::new();
     let watched = token.clone();
     // Registered here, before any request leaves, not when the task first runs.
-    #[cfg(unix)]
-    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    let signals = crate::signals::Signals::new().ok();
     let watcher = tokio::spawn(async move {
-        #[cfg(unix)]
-        let got = match interrupt {
-            Ok(mut s) => s.recv().await.is_some(),
-            Err(_) => false,
-        };
-        #[cfg(not(unix))]
-        let got = tokio::signal::ctrl_c().await.is_ok();
-        if got {
+        if let Some(signals) = signals {
+            signals.first().await;
             watched.cancel();
         }
     });
