@@ -432,11 +432,11 @@ mod tests {
         assert_eq!(lines[0], "10:30:00 ✔ opportunity.updated evt_1");
         assert_eq!(
             lines[1],
-            "           id=opp_xyz789 amount=100000 name=\"Acme Corp Deal\" previousStage=Negotiation stage=\"Closed Won\" updatedBy=usr_def456"
+            "           id=opp_xyz789 name=\"Acme Corp Deal\" amount=100000 stage=\"Closed Won\" previousStage=Negotiation updatedBy=usr_def456"
         );
-        // Changes keep the payload's order (the template writes keys sorted).
-        assert_eq!(lines[2], "           amount: 95000 → 100000");
-        assert_eq!(lines[3], "           stage: Negotiation → Closed Won");
+        // Data and changes keep the payload's order, the docs' order.
+        assert_eq!(lines[2], "           stage: Negotiation → Closed Won");
+        assert_eq!(lines[3], "           amount: 95000 → 100000");
         assert_eq!(lines.len(), 4);
     }
 
