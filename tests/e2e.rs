@@ -623,3 +623,54 @@ fn readme_offline_ci_loop_runs_as_written() {
     assert_eq!(marks, ["succeeded", "failed", "failed"], "{view}");
     assert!(view.contains("case.updated") && view.contains("Retried: 2 times"), "{view}");
 }
+
+// ---------------------------------------------------------------- trigger through the API client
+
+#[test]
+fn trigger_traces_with_the_key_redacted() {
+    let emu = emulator();
+    let out = ok(&emu, &["trigger", "lead.created", "--count", "3", "-v"]);
+    assert_eq!(out.stdout.lines().count(), 3);
+    assert!(out.stderr.contains(&format!("> POST {}/events", emu.url)), "{}", out.stderr);
+    assert!(out.stderr.contains("> authorization: Bearer sk_test_…ator"), "{}", out.stderr);
+    assert!(out.stderr.contains("> idempotency-key: "), "{}", out.stderr);
+    assert!(out.stderr.contains("< 201"), "{}", out.stderr);
+    assert!(!out.stderr.contains(KEY), "the key is never traced in full: {}", out.stderr);
+}
+
+#[test]
+fn trigger_retries_an_unavailable_api_with_the_same_idempotency_key() {
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = calls.clone();
+    let api = TestServer::start(move |req| {
+        if seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return Reply::json(503, json!({"error": {"code": "unavailable", "message": "busy"}}));
+        }
+        let n = req.json()["events"].as_array().map_or(1, Vec::len);
+        let events: Vec<Value> =
+            (0..n).map(|i| json!({"id": format!("evt_{i:024}"), "event": "lead.created"})).collect();
+        Reply::json(201, json!({"data": events}))
+    });
+    let mut c = cmd();
+    c.args(["--api-base", &api.url("/v1"), "--api-key", KEY]);
+    let out = run(c, &["trigger", "lead.created", "--count", "2", "--json"]).ok();
+    assert_eq!(out.json().as_array().unwrap().len(), 2);
+    let reqs = api.requests();
+    assert_eq!(reqs.len(), 2, "one retry");
+    for r in &reqs {
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/v1/events"));
+        assert_eq!(r.header("authorization"), format!("Bearer {KEY}"));
+        assert_eq!(r.json()["events"].as_array().unwrap().len(), 2);
+    }
+    let key = reqs[0].header("idempotency-key");
+    assert!(key.len() >= 16 && reqs[1].header("idempotency-key") == key, "{key}");
+    assert_eq!(reqs[0].body, reqs[1].body);
+
+    // An answer that does not match the request is an error, not silently fewer ids.
+    let short = TestServer::start(|_| Reply::json(201, json!({"data": [{"id": "evt_1"}]})));
+    let mut c = cmd();
+    c.args(["--api-base", &short.url("/v1"), "--api-key", KEY]);
+    let out = run(c, &["trigger", "lead.created", "--count", "2"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("unexpected answer"), "{}", out.stderr);
+}
