@@ -63,6 +63,11 @@ fn emit_error(base: &str, e: ClientError) -> Error {
             "is the emulator running at {base}? Start it with `scopien-hooks emulate` \
              and set SCOPIEN_API_BASE to the URL it prints"
         )),
+        // The real API has no `POST /events`: a 404 means the base is not an emulator.
+        ClientError::Api { status: 404, .. } => Some(format!(
+            "{base} has no /events: trigger only works against `scopien-hooks emulate` \
+             (point --api-base or SCOPIEN_API_BASE at the URL it prints)"
+        )),
         ClientError::Api { status: 401, .. } => Some(
             "use the key the emulator printed (sk_test_emulator unless it was started with --api-key)".into(),
         ),
@@ -93,6 +98,11 @@ mod tests {
             ClientError::Network { host: "127.0.0.1:9".into(), reason: "connection refused".into() },
         );
         assert!(e.hint().unwrap().contains("scopien-hooks emulate"));
+        let e = emit_error(
+            "https://api.scopien.com/v1",
+            ClientError::Api { status: 404, code: None, message: "Not Found".into(), resource: None },
+        );
+        assert!(e.hint().unwrap().contains("only works against `scopien-hooks emulate`"));
         let e = emit_error("http://x/v1", ClientError::Invalid("bad".into()));
         assert_eq!(e.exit_code(), 2);
     }
