@@ -219,8 +219,7 @@ impl Client {
 
     /// `POST /webhooks`
     pub async fn create_webhook(&self, body: &CreateWebhook) -> Result<Fetched<Webhook>, ClientError> {
-        let body = serde_json::to_value(body).expect("models serialise");
-        self.data(Method::POST, "webhooks", &[], Some(body), None).await
+        self.data(Method::POST, "webhooks", &[], Some(json_body(body)), None).await
     }
 
     /// `GET /webhooks?limit=&cursor=`: one page, the raw items beside the typed page.
@@ -286,8 +285,7 @@ impl Client {
         body: &UpdateWebhook,
     ) -> Result<Fetched<Webhook>, ClientError> {
         let (path, what) = webhook_path(id, "")?;
-        let body = serde_json::to_value(body).expect("models serialise");
-        self.data(Method::PATCH, &path, &[], Some(body), Some(what)).await
+        self.data(Method::PATCH, &path, &[], Some(json_body(body)), Some(what)).await
     }
 
     /// `POST /webhooks/{id}/disable`
@@ -315,7 +313,7 @@ impl Client {
     /// `POST /webhooks/{id}/test {"event":…}`
     pub async fn test_webhook(&self, id: &str, event: &str) -> Result<Value, ClientError> {
         let (path, what) = webhook_path(id, "/test")?;
-        let body = serde_json::to_value(TestRequest { event: event.to_string() }).expect("models serialise");
+        let body = json_body(&TestRequest { event: event.to_string() });
         let body = self.call(Method::POST, &path, &[], Some(body), Some(what)).await?;
         take_data(parse_json(&body)?)
     }
@@ -341,13 +339,34 @@ impl Client {
         take_data(parse_json(&body)?)
     }
 
+    /// `POST /events` (the emulator's emit endpoint): `events` is one serialised
+    /// [`EmitRequest`](crate::api::models::EmitRequest) sent `count` times, as the
+    /// request itself when `count` is 1 and as a bulk `{"events":[…]}` otherwise.
+    /// Returns the created events as the API sent them, in order.
+    pub async fn emit_events(&self, event: &[u8], count: usize) -> Result<Vec<Value>, ClientError> {
+        let body = if count == 1 { Bytes::copy_from_slice(event) } else { bulk_body(event, count) };
+        let answer = self.call(Method::POST, "events", &[], Some(body), None).await?;
+        match take_data(parse_json(&answer)?)? {
+            Value::Array(events) if events.len() == count => Ok(events),
+            one @ Value::Object(_) if count == 1 => Ok(vec![one]),
+            other => Err(ClientError::Unexpected(format!(
+                "asked for {count} event{}, got {}",
+                if count == 1 { "" } else { "s" },
+                match other {
+                    Value::Array(a) => format!("{} back", a.len()),
+                    _ => "no list of events back".to_string(),
+                }
+            ))),
+        }
+    }
+
     /// Sends a request and reads `data` into `T`, keeping the raw value too.
     async fn data<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<Value>,
+        body: Option<Bytes>,
         resource: Option<String>,
     ) -> Result<Fetched<T>, ClientError> {
         let bytes = self.call(method, path, query, body, resource).await?;
@@ -364,14 +383,13 @@ impl Client {
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<Value>,
+        body: Option<Bytes>,
         resource: Option<String>,
     ) -> Result<Bytes, ClientError> {
         let mut url = self.base.join(path).map_err(|e| ClientError::Invalid(format!("bad path: {e}")))?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        let body = body.map(|b| Bytes::from(serde_json::to_vec(&b).expect("JSON values serialise")));
         // One key per logical request, so the API can tell a retry from a new create.
         let idempotency_key = (method == Method::POST).then(|| ids::random_alphanumeric(32));
         let mut retry = 0;
@@ -520,6 +538,25 @@ impl Client {
     }
 }
 
+fn json_body<T: serde::Serialize>(value: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("models serialise"))
+}
+
+/// `{"events":[item,item,…]}` with `item` (already JSON) repeated `n` times,
+/// written without re-serialising it.
+fn bulk_body(item: &[u8], n: usize) -> Bytes {
+    let mut body = Vec::with_capacity((item.len() + 1) * n + 16);
+    body.extend_from_slice(b"{\"events\":[");
+    for i in 0..n {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(item);
+    }
+    body.extend_from_slice(b"]}");
+    Bytes::from(body)
+}
+
 fn webhook_path(id: &str, suffix: &str) -> Result<(String, String), ClientError> {
     if !ids::is_valid(id, ids::WEBHOOK_PREFIX) {
         return Err(ClientError::Invalid(ids::parse_webhook_id(id).unwrap_err()));
@@ -663,6 +700,15 @@ mod tests {
         assert_eq!(v["data"]["secret"], "whsec_…f456");
         assert_eq!(v["data"]["nested"][0]["secret"], "whsec_…f456");
         assert_eq!(truncate("héllo", 2), "h…");
+    }
+
+    #[test]
+    fn bulk_bodies_are_json() {
+        let v: Value = serde_json::from_slice(&bulk_body(br#"{"event":"lead.created"}"#, 3)).unwrap();
+        assert_eq!(v["events"].as_array().unwrap().len(), 3);
+        assert_eq!(v["events"][2]["event"], "lead.created");
+        let v: Value = serde_json::from_slice(&bulk_body(b"{}", 1)).unwrap();
+        assert_eq!(v, json!({"events": [{}]}));
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! `trigger EVENT [--data JSON|@file] [--count N]`: emits events through the
 //! emulator's `POST /events` and prints their ids. Many events go in bulk
-//! requests (`{"events":[…]}`), so `--count 10000` is a handful of requests.
-
-use std::time::Duration;
+//! requests (`{"events":[…]}`), so `--count 10000` is a handful of requests; they go
+//! through the shared API client (auth, Idempotency-Key, retries, `-v` traces).
 
 use serde_json::{Value, json};
 
-use crate::api::models::ErrorBody;
+use crate::api::client::{Client, ClientError};
 use crate::cli::TriggerArgs;
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
@@ -25,14 +24,7 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     let (data, _) = payload::sample_data(&args.event, patch.as_ref());
     let key = ctx.settings.require_api_key()?;
     let base = &ctx.settings.api_base.value;
-    let url = format!("{base}/events");
-    reqwest::Url::parse(&url)
-        .map_err(|e| Error::usage(format!("'{base}' is not a valid API base URL: {e}")))?;
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("scopien-hooks/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::failure(format!("cannot start the HTTP client: {e}")))?;
+    let client = Client::new(base, key, ctx.printer.clone())?;
 
     // Every item is the same; its JSON is written once and repeated.
     let item =
@@ -41,35 +33,13 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     let mut sent = 0u64;
     while sent < args.count {
         let n = (args.count - sent).min(CHUNK);
-        let body = if args.count == 1 { item.clone() } else { bulk(&item, n) };
-        ctx.printer.verbose(&format!("POST {url} ({n} event{})", if n == 1 { "" } else { "s" }));
-        let resp = client
-            .post(&url)
-            .bearer_auth(key)
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| unreachable_error(base, &e))?;
-        let status = resp.status();
-        let text = resp.bytes().await.map_err(|e| unreachable_error(base, &e))?;
-        if !status.is_success() {
-            return Err(api_error(status.as_u16(), &text));
-        }
-        let answer: Value = serde_json::from_slice(&text)
-            .map_err(|_| Error::failure(format!("{url} answered {status} with a body that is not JSON")))?;
-        let events = match answer.get("data") {
-            Some(Value::Array(list)) => list.clone(),
-            Some(one @ Value::Object(_)) => vec![one.clone()],
-            _ => return Err(Error::failure(format!("{url} answered without the created events"))),
-        };
-        for e in &events {
-            if !ctx.printer.json() {
-                ctx.printer.out_line(e.get("id").and_then(Value::as_str).unwrap_or_default());
-            }
-        }
+        let events = client.emit_events(&item, n as usize).await.map_err(|e| emit_error(base, e))?;
         if ctx.printer.json() {
             created.extend(events);
+        } else {
+            for e in &events {
+                ctx.printer.out_line(e.get("id").and_then(Value::as_str).unwrap_or_default());
+            }
         }
         sent += n;
     }
@@ -85,41 +55,28 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn bulk(item: &[u8], n: u64) -> Vec<u8> {
-    let mut body = Vec::with_capacity((item.len() + 1) * n as usize + 16);
-    body.extend_from_slice(b"{\"events\":[");
-    for i in 0..n {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(item);
-    }
-    body.extend_from_slice(b"]}");
-    body
-}
-
-fn unreachable_error(base: &str, e: &reqwest::Error) -> Error {
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let reason = cause.to_string();
-    let reason = reason.split(" (os error").next().unwrap_or(&reason).to_string();
-    Error::failure(format!("cannot reach {base}: {reason}")).with_hint(
-        "is the emulator running? Start it with `scopien-hooks emulate` and set SCOPIEN_API_BASE to its URL",
-    )
-}
-
-fn api_error(status: u16, body: &[u8]) -> Error {
-    let message = serde_json::from_slice::<ErrorBody>(body)
-        .map(|e| e.error.message)
-        .unwrap_or_else(|_| String::from_utf8_lossy(body).trim().chars().take(300).collect());
-    let err = Error::failure(format!("the API answered {status}: {message}"));
-    match status {
-        401 => err.with_hint(
-            "use the key the emulator printed (sk_test_emulator unless it was started with --api-key)",
+/// The client's error, with the hints that fit the emulator: `trigger` only
+/// ever talks to `scopien-hooks emulate`.
+fn emit_error(base: &str, e: ClientError) -> Error {
+    let hint = match &e {
+        ClientError::Network { .. } => Some(format!(
+            "is the emulator running at {base}? Start it with `scopien-hooks emulate` \
+             and set SCOPIEN_API_BASE to the URL it prints"
+        )),
+        // The real API has no `POST /events`: a 404 means the base is not an emulator.
+        ClientError::Api { status: 404, .. } => Some(format!(
+            "{base} has no /events: trigger only works against `scopien-hooks emulate` \
+             (point --api-base or SCOPIEN_API_BASE at the URL it prints)"
+        )),
+        ClientError::Api { status: 401, .. } => Some(
+            "use the key the emulator printed (sk_test_emulator unless it was started with --api-key)".into(),
         ),
-        _ => err,
+        _ => None,
+    };
+    let err = Error::from(e);
+    match hint {
+        Some(h) => err.with_hint(h),
+        None => err,
     }
 }
 
@@ -128,17 +85,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bulk_bodies_are_json() {
-        let v: Value = serde_json::from_slice(&bulk(br#"{"event":"lead.created"}"#, 3)).unwrap();
-        assert_eq!(v["events"].as_array().unwrap().len(), 3);
-        assert_eq!(v["events"][2]["event"], "lead.created");
-    }
-
-    #[test]
-    fn api_errors_read_the_error_body() {
-        let e = api_error(401, br#"{"error":{"code":"unauthorized","message":"invalid API key"}}"#);
-        assert_eq!(e.message(), "the API answered 401: invalid API key");
-        assert!(e.hint().is_some());
-        assert_eq!(api_error(500, b"oops").message(), "the API answered 500: oops");
+    fn emulator_hints() {
+        let e = emit_error(
+            "http://127.0.0.1:9/v1",
+            ClientError::Api { status: 401, code: None, message: "invalid API key".into(), resource: None },
+        );
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.message().contains("401") && e.message().contains("invalid API key"), "{}", e.message());
+        assert!(e.hint().unwrap().contains("sk_test_emulator"));
+        let e = emit_error(
+            "http://127.0.0.1:9/v1",
+            ClientError::Network { host: "127.0.0.1:9".into(), reason: "connection refused".into() },
+        );
+        assert!(e.hint().unwrap().contains("scopien-hooks emulate"));
+        let e = emit_error(
+            "https://api.scopien.com/v1",
+            ClientError::Api { status: 404, code: None, message: "Not Found".into(), resource: None },
+        );
+        assert!(e.hint().unwrap().contains("only works against `scopien-hooks emulate`"));
+        let e = emit_error("http://x/v1", ClientError::Invalid("bad".into()));
+        assert_eq!(e.exit_code(), 2);
     }
 }
