@@ -502,7 +502,7 @@ fn readme_block() -> String {
     let start = readme.find(START).expect("README has the start marker") + START.len();
     let end = readme[start..].find(END).expect("README has the end marker") + start;
     let inner = readme[start..end].trim();
-    let body = inner.strip_prefix("```sh\n").expect("a ```sh block right after the marker");
+    let body = inner.strip_prefix("```bash\n").expect("a ```bash block right after the marker");
     body.strip_suffix("```").expect("the block ends at the end marker").to_string()
 }
 

@@ -1,141 +1,66 @@
-//! stdout for many request tasks at once. Handlers append their finished text
-//! to a shared buffer; one writer thread swaps it out and writes it with a
-//! single call, so under load many deliveries share one write and when idle
-//! each appears at once. A full buffer makes handlers wait (backpressure, as a
-//! blocking `println!` would). A closed stdout (`| head`) stops the listener.
+//! stdout for many request tasks at once. Each finished line (or human block)
+//! is written by the handler itself, under a lock, with one write call: the
+//! same cost as a `println!`, and no hand-off to another thread (waking a writer
+//! thread per line costs a context switch per delivery, which dominated the
+//! profile under load). A slow reader of stdout slows the handlers down, as a
+//! blocking `println!` would. A closed stdout (`| head`) stops the listener.
 
 use std::io::{self, Write};
-use std::mem;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::thread;
+use std::sync::Mutex;
 
-/// Above this much unwritten text, handlers wait for the writer.
-const HIGH_WATER: usize = 4 << 20;
-/// Buffers grown past this are released after use, keeping idle memory small.
-const KEEP_CAPACITY: usize = 256 << 10;
+type OnBroken = Box<dyn FnOnce() + Send>;
 
-#[derive(Default)]
-struct State {
-    buf: Vec<u8>,
-    writer_waiting: bool,
-    writers_blocked: usize,
-    closed: bool,
+struct Inner {
+    out: Box<dyn Write + Send>,
+    on_broken: Option<OnBroken>,
     broken: bool,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    /// Wakes the writer thread.
-    work: Condvar,
-    /// Wakes handlers waiting for room.
-    room: Condvar,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 /// The shared stdout writer.
 pub struct Sink {
-    shared: Arc<Shared>,
-    thread: Mutex<Option<thread::JoinHandle<()>>>,
+    inner: Mutex<Inner>,
 }
 
 impl Sink {
-    /// Starts the writer thread on `out`; `on_broken` runs once if `out` is closed by its reader.
-    pub fn start<W, F>(mut out: W, on_broken: F) -> io::Result<Sink>
+    /// A sink writing to `out`; `on_broken` runs once if the reader goes away.
+    pub fn start<W, F>(out: W, on_broken: F) -> io::Result<Sink>
     where
         W: Write + Send + 'static,
         F: FnOnce() + Send + 'static,
     {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::default()),
-            work: Condvar::new(),
-            room: Condvar::new(),
-        });
-        let s = shared.clone();
-        let thread = thread::Builder::new().name("listen-stdout".into()).spawn(move || {
-            let mut local = Vec::new();
-            let mut on_broken = Some(on_broken);
-            loop {
-                {
-                    let mut st = s.lock();
-                    while st.buf.is_empty() && !st.closed {
-                        st.writer_waiting = true;
-                        st = s.work.wait(st).unwrap_or_else(|p| p.into_inner());
-                    }
-                    st.writer_waiting = false;
-                    if st.buf.is_empty() {
-                        return;
-                    }
-                    mem::swap(&mut st.buf, &mut local);
-                    if st.writers_blocked > 0 {
-                        s.room.notify_all();
-                    }
-                }
-                let res = out.write_all(&local).and_then(|()| out.flush());
-                local.clear();
-                if local.capacity() > KEEP_CAPACITY {
-                    local = Vec::new();
-                }
-                if let Err(e) = res {
-                    // Nothing more can be shown; drop what comes next and stop the listener.
-                    let mut st = s.lock();
-                    st.broken = true;
-                    st.buf = Vec::new();
-                    s.room.notify_all();
-                    drop(st);
-                    if e.kind() == io::ErrorKind::BrokenPipe
-                        && let Some(f) = on_broken.take()
-                    {
-                        f();
-                    }
-                    return;
-                }
-            }
-        })?;
-        Ok(Sink { shared, thread: Mutex::new(Some(thread)) })
+        Ok(Sink {
+            inner: Mutex::new(Inner {
+                out: Box::new(out),
+                on_broken: Some(Box::new(on_broken)),
+                broken: false,
+            }),
+        })
     }
 
-    /// Queues text for stdout.
+    /// Writes `text` (whole lines) and flushes it, so it shows at once.
     pub fn write(&self, text: &[u8]) {
-        let mut st = self.shared.lock();
-        while st.buf.len() >= HIGH_WATER && !st.broken && !st.closed {
-            st.writers_blocked += 1;
-            st = self.shared.room.wait(st).unwrap_or_else(|p| p.into_inner());
-            st.writers_blocked -= 1;
-        }
-        // After `close` (or a closed stdout) nothing is written any more.
-        if st.broken || st.closed {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.broken {
             return;
         }
-        st.buf.extend_from_slice(text);
-        if st.writer_waiting {
-            st.writer_waiting = false;
-            self.shared.work.notify_one();
+        let res = inner.out.write_all(text).and_then(|()| inner.out.flush());
+        if let Err(e) = res {
+            inner.broken = true;
+            if e.kind() == io::ErrorKind::BrokenPipe
+                && let Some(f) = inner.on_broken.take()
+            {
+                f();
+            }
         }
     }
 
-    /// Writes out everything queued, then stops the writer thread.
+    /// Flushes what is left (every write already flushed; kept for symmetry
+    /// with shutdown, which calls it last).
     pub fn close(&self) {
-        {
-            let mut st = self.shared.lock();
-            st.closed = true;
-            self.shared.work.notify_one();
-            self.shared.room.notify_all();
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if !inner.broken {
+            let _ = inner.out.flush();
         }
-        let handle = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(h) = handle {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        self.close();
     }
 }
 
@@ -143,6 +68,8 @@ impl Drop for Sink {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::thread;
 
     #[derive(Clone, Default)]
     struct Shared(Arc<Mutex<Vec<u8>>>);
@@ -207,7 +134,7 @@ mod tests {
         assert!(called.load(Ordering::SeqCst));
         // Later writes are dropped without waiting.
         for _ in 0..10 {
-            sink.write(&vec![b'x'; HIGH_WATER]);
+            sink.write(&vec![b'x'; 1 << 20]);
         }
     }
 }
