@@ -103,9 +103,27 @@ impl Template {
     }
 
     /// A template for a catalog event's sample data with an optional merge-patch.
+    /// The `webhook.failed` notification also repeats its `data` fields at the top
+    /// level, where the docs show them (as the emulator sends it).
     pub fn sample(event: &str, patch: Option<&Value>) -> Self {
         let (data, changes) = sample_data(event, patch);
-        Template::new(event, &data, changes.as_ref())
+        let mut template = Template::new(event, &data, changes.as_ref());
+        if event == catalog::WEBHOOK_FAILED
+            && let Value::Object(fields) = &data
+        {
+            template.tail.pop();
+            for (k, v) in fields {
+                if matches!(k.as_str(), "id" | "event" | "timestamp" | "data" | "changes") {
+                    continue;
+                }
+                template.tail.push(b',');
+                serde_json::to_writer(&mut template.tail, k).expect("a string serialises");
+                template.tail.push(b':');
+                serde_json::to_writer(&mut template.tail, v).expect("a Value serialises");
+            }
+            template.tail.push(b'}');
+        }
+        template
     }
 
     /// Appends the event with this id and timestamp to `out`. Both must be plain
@@ -201,6 +219,18 @@ mod tests {
             };
             assert_eq!(t.render("evt_abc", "2026-01-22T11:00:00Z"), serde_json::to_vec(&ev).unwrap());
         }
+    }
+
+    #[test]
+    fn webhook_failed_sample_repeats_its_fields_at_the_top() {
+        let body = Template::sample(catalog::WEBHOOK_FAILED, None).render("evt_abc", "2026-01-22T11:00:00Z");
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["event"], "webhook.failed");
+        for field in ["webhookId", "url", "failureCount", "lastError", "disabled"] {
+            assert_eq!(v[field], v["data"][field], "{field}");
+        }
+        assert_eq!(v["disabled"], true);
+        assert!(matches!(parse_delivery(&body), Ok(Delivery::Single(_))));
     }
 
     #[test]
