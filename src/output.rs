@@ -56,7 +56,9 @@ impl Printer {
     pub fn new(json: bool, color: ColorChoice, verbosity: Verbosity) -> Self {
         let stdout_tty = io::stdout().is_terminal();
         let stderr_tty = io::stderr().is_terminal();
-        let color = resolve_color(color, stdout_tty || stderr_tty);
+        // One switch colours both streams, so `auto` colours only when neither is
+        // redirected: escape codes never land in a file or a pipe.
+        let color = resolve_color(color, stdout_tty && stderr_tty);
         colored::control::set_override(color);
         Printer { json, color, verbosity, stdout_tty, stderr_tty }
     }

@@ -51,6 +51,37 @@ fn color_always_colours() {
     assert!(out.stderr.contains(&0x1b));
 }
 
+/// `--color auto` colours a terminal, but never writes escape codes into a redirected stdout.
+#[test]
+fn auto_colour_stays_out_of_redirected_stdout() {
+    let url = format!("http://127.0.0.1:{}/", common::closed_port());
+    let wait = Some(common::WAIT.as_millis() as u64);
+
+    let mut both = common::bin();
+    both.env_remove("NO_COLOR").env("TERM", "xterm").args(["send-test", &url, "--secret", "s"]);
+    let mut pty = rexpect::session::spawn_command(both, wait).expect("spawn in a pty");
+    pty.exp_string("\u{1b}[").expect("colour on a terminal");
+    pty.exp_eof().expect("the command ends");
+
+    let dir = Dir::new();
+    let out = dir.path("out.txt");
+    let mut redirected = std::process::Command::new("sh");
+    redirected
+        .args(["-c", r#"exec "$0" send-test "$1" --secret s > "$2""#])
+        .arg(assert_cmd::cargo::cargo_bin!("scopien-hooks"))
+        .arg(&url)
+        .arg(&out)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env("TERM", "xterm");
+    let mut pty = rexpect::session::spawn_command(redirected, wait).expect("spawn in a pty");
+    pty.exp_string("connection refused").expect("the error on the terminal");
+    pty.exp_eof().expect("the command ends");
+    let text = std::fs::read(&out).unwrap();
+    assert!(String::from_utf8_lossy(&text).contains("connection refused"), "{text:?}");
+    assert!(!text.contains(&0x1b), "escape code in redirected stdout: {:?}", String::from_utf8_lossy(&text));
+}
+
 #[test]
 fn sign_through_stdin_and_file() {
     cmd()
