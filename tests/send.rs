@@ -434,6 +434,7 @@ fn replay_sends_byte_identical_bodies_with_their_saved_signatures() {
     assert_eq!(reqs[0].path, "/replayed");
     // The third body had a bad saved signature, so the receiver refused it.
     assert!(stdout.lines().nth(2).unwrap().contains("401"), "{stdout}");
+    assert!(stderr.contains("pass --secret"), "{stderr}");
 
     // Re-signed with --secret, and filtered by id.
     let v = json_out(

@@ -247,7 +247,15 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
             tally.sent, target.given, tally.succeeded, tally.failed
         ));
     }
-    match report::verdict(&target, &tally) {
+    let verdict = match report::verdict(&target, &tally) {
+        // The saved signatures went out as they were: --signature-format alone changes nothing.
+        Err(e) if signer.is_none() && !tally.refused && tally.count_of(401) > 0 => Err(e.with_hint(
+            "the saved signatures were sent unchanged: pass --secret with the receiver's secret to re-sign \
+             the bodies (and --signature-format bare for quick-start receivers)",
+        )),
+        other => other,
+    };
+    match verdict {
         Ok(_) if stop.is_cancelled() => {
             Err(Error::failure(format!("interrupted after {requests} deliveries; the rest were not sent")))
         }
