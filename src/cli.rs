@@ -238,7 +238,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
     /// Forward events matching PATTERN to URL (first match wins; repeatable)
-    #[arg(long = "route", value_name = "PATTERN=URL")]
+    #[arg(long = "route", value_name = "PATTERN=URL", num_args = 1.., action = clap::ArgAction::Append)]
     pub routes: Vec<String>,
     /// Deadline for the forwarded request
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]

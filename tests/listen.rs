@@ -572,11 +572,16 @@ fn routes_pick_the_target_by_event_and_fall_back_to_forward_to() {
     let rest = TestServer::start(|_| Reply::text(200, "rest"));
     // The `:PORT/path` shorthand works in routes too.
     let route = format!("lead.*=:{}/leads", leads.addr.port());
-    let l = listen(&["--secret", SECRET, "--route", &route, "--forward-to", &rest.url("/")]);
+    // One --route may take several PATTERN=URL values, as --events and --secret do.
+    let case_route = format!("case.*=:{}/cases", leads.addr.port());
+    let l = listen(&["--secret", SECRET, "--route", &route, &case_route, "--forward-to", &rest.url("/")]);
     let lead = event_with("evt_route0000000000000000001", "lead.created", &now_ts());
     assert_eq!(post_signed(&l.url, &lead), (200, "leads".into()));
     assert_eq!(post_signed(&l.url, &opp_updated("evt_route0000000000000000002")), (200, "rest".into()));
     assert_eq!(leads.wait_for(1)[0].path, "/leads");
+    let case = event_with("evt_route0000000000000000003", "case.closed", &now_ts());
+    assert_eq!(post_signed(&l.url, &case), (200, "leads".into()));
+    assert_eq!(leads.wait_for(2)[1].path, "/cases");
     assert_eq!(rest.wait_for(1).len(), 1);
 }
 
