@@ -127,8 +127,8 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
         'scopien-hooks;send-test' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Event to send')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret [env: SCOPIEN_WEBHOOK_SECRET]')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'JSON merge-patch applied to the sample `data` (inline JSON or @file)')
-            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Send this file''s exact bytes as the body')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'JSON merge-patch applied to the sample `data` (inline JSON, @file, or @- for stdin)')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Send this file''s exact bytes as the body (- for stdin)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Number of events to send')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight at once')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Events per second, evenly paced')

@@ -120,8 +120,8 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
         &'scopien-hooks;send-test'= {
             cand --event 'Event to send'
             cand --secret 'Signing secret [env: SCOPIEN_WEBHOOK_SECRET]'
-            cand --data 'JSON merge-patch applied to the sample `data` (inline JSON or @file)'
-            cand --payload 'Send this file''s exact bytes as the body'
+            cand --data 'JSON merge-patch applied to the sample `data` (inline JSON, @file, or @- for stdin)'
+            cand --payload 'Send this file''s exact bytes as the body (- for stdin)'
             cand --count 'Number of events to send'
             cand --concurrency 'Requests in flight at once'
             cand --rate 'Events per second, evenly paced'

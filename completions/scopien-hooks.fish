@@ -107,8 +107,8 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s h
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l event -d 'Event to send' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l secret -d 'Signing secret [env: SCOPIEN_WEBHOOK_SECRET]' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l data -d 'JSON merge-patch applied to the sample `data` (inline JSON or @file)' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l payload -d 'Send this file\'s exact bytes as the body' -r -F
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l data -d 'JSON merge-patch applied to the sample `data` (inline JSON, @file, or @- for stdin)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l payload -d 'Send this file\'s exact bytes as the body (- for stdin)' -r -F
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l count -d 'Number of events to send' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l concurrency -d 'Requests in flight at once' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l rate -d 'Events per second, evenly paced' -r

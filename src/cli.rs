@@ -175,10 +175,10 @@ pub struct SendTestArgs {
     /// Signing secret [env: SCOPIEN_WEBHOOK_SECRET]
     #[arg(long, value_name = "S")]
     pub secret: Option<String>,
-    /// JSON merge-patch applied to the sample `data` (inline JSON or @file)
+    /// JSON merge-patch applied to the sample `data` (inline JSON, @file, or @- for stdin)
     #[arg(long, value_name = "JSON|@file", conflicts_with = "payload")]
     pub data: Option<String>,
-    /// Send this file's exact bytes as the body
+    /// Send this file's exact bytes as the body (- for stdin)
     #[arg(long, value_name = "FILE")]
     pub payload: Option<PathBuf>,
     /// Number of events to send

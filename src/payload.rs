@@ -44,9 +44,15 @@ pub fn parse_timestamp(s: &str) -> Option<SystemTime> {
     humantime::parse_rfc3339(s).or_else(|_| humantime::parse_rfc3339_weak(s)).ok()
 }
 
-/// Reads a `--data` value: inline JSON, or `@file` holding JSON.
+/// Reads a `--data` value: inline JSON, or `@file` holding JSON (`@-`: stdin, as curl reads it).
 pub fn read_data_arg(arg: &str) -> Result<Value> {
     let (text, origin) = match arg.strip_prefix('@') {
+        Some("-") => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+                .map_err(|e| Error::usage(format!("cannot read --data from stdin: {e}")))?;
+            (text, "stdin".to_string())
+        }
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Error::unreadable("data file", Path::new(path), &e))?;

@@ -220,6 +220,14 @@ fn data_patch_and_exact_payload() {
         assert_eq!(&r.body[..], raw);
         assert_eq!(r.header("x-scopien-signature"), doc_signature(SECRET, raw));
     }
+
+    // `-` reads the payload from stdin, and `@-` the --data patch, as sign/verify and curl do.
+    send(&server.url("/")).args(["--payload", "-"]).write_stdin(&raw[..]).assert().success();
+    let r = server.wait_for(4).pop().unwrap();
+    assert_eq!(&r.body[..], raw);
+    assert_eq!(r.header("x-scopien-signature"), doc_signature(SECRET, raw));
+    send(&server.url("/")).args(["--data", "@-"]).write_stdin(r#"{"amount": 7}"#).assert().success();
+    assert_eq!(server.wait_for(5)[4].json()["data"]["amount"], 7);
 }
 
 #[test]

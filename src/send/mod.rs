@@ -99,7 +99,9 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
     if args.dry_run {
         let first = plan.batch.map_or(1, |b| (b as u64).min(args.count)) as usize;
         let out = generator.build(first);
-        return dry_run(ctx, &target, &run_headers, &out, args.payload.as_deref(), plan.requests());
+        // Stdin is used up: a binary body cannot be referenced as `@-` again.
+        let file = args.payload.as_deref().filter(|p| *p != Path::new("-"));
+        return dry_run(ctx, &target, &run_headers, &out, file, plan.requests());
     }
 
     let client = transport::Client::new(
@@ -150,8 +152,9 @@ pub async fn replay(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     replay::run(args, ctx).await
 }
 
+/// The `--payload` bytes: a file, or stdin for `-` (as `sign` and `verify` read it).
 fn read_payload(path: &Path) -> Result<Bytes> {
-    std::fs::read(path).map(Bytes::from).map_err(|e| Error::unreadable("payload file", path, &e))
+    crate::commands::sign::read_payload(Some(path)).map(Bytes::from)
 }
 
 /// Prints the first request as a `curl` command (or, with `--json`, as data) and sends nothing.
