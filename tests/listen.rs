@@ -236,6 +236,24 @@ fn bad_bodies_are_400_with_the_reason() {
 }
 
 #[test]
+fn non_utf8_bodies_are_invalid_json_and_saved_as_valid_json_lines() {
+    let dir = Dir::new();
+    let save = dir.path("saved.ndjson");
+    let mut l = listen(&["--skip-verify", "--json", "--save", save.to_str().unwrap()]);
+    // Valid JSON apart from one byte in a field the listener does not read.
+    let body = b"{\"id\":\"evt_bytes000000000000000001\",\"event\":\"lead.created\",\"x\":\"\xff\"}".to_vec();
+    let resp = client().post(&l.url).body(body).send().expect("request answered");
+    assert_eq!(resp.status().as_u16(), 400);
+    assert_eq!(resp.text().unwrap(), "invalid JSON");
+    let v = json_line(&mut l);
+    assert_eq!(v["error"], "invalid JSON");
+    assert!(v["payload"].as_str().is_some_and(|p| p.contains('\u{fffd}')), "{v}");
+    let saved = std::fs::read(&save).unwrap();
+    let line: Value = serde_json::from_slice(saved.trim_ascii_end()).expect("the saved line is JSON");
+    assert_eq!(line["payload"], v["payload"]);
+}
+
+#[test]
 fn method_path_and_size_answers() {
     let mut l = listen(&["--secret", SECRET, "--json", "--path", "/hooks", "--max-body", "1KiB"]);
     let c = client();

@@ -77,7 +77,8 @@ impl<'a> Parsed<'a> {
 /// Parses a delivery body.
 pub fn parse(body: &[u8]) -> Result<Parsed<'_>, ParseError> {
     // A struct also deserialises from a JSON array; only objects are deliveries.
-    if body.trim_ascii_start().first() != Some(&b'{') {
+    // JSON is UTF-8, and skipped fields are not checked for it while parsing.
+    if body.trim_ascii_start().first() != Some(&b'{') || std::str::from_utf8(body).is_err() {
         return Err(classify(body));
     }
     let top: Top<'_> = serde_json::from_slice(body).map_err(|_| classify(body))?;
@@ -104,9 +105,10 @@ fn classify(body: &[u8]) -> ParseError {
     if is_json(body) { ParseError::NotAnEvent } else { ParseError::InvalidJson }
 }
 
-/// Whether `body` is one valid JSON document.
+/// Whether `body` is one valid JSON document (UTF-8 throughout: ignored strings
+/// are not checked by the parser, and a saved line must stay valid JSON).
 pub fn is_json(body: &[u8]) -> bool {
-    serde_json::from_slice::<IgnoredAny>(body).is_ok()
+    std::str::from_utf8(body).is_ok_and(|text| serde_json::from_str::<IgnoredAny>(text).is_ok())
 }
 
 /// How the `payload` field of a saved line carries the body (the shared wire
@@ -222,6 +224,7 @@ mod tests {
             br#"{"id":"evt_1","event":"lead.created""#,
             b"\"just a string\"",
             b"42",
+            b"{\"id\":\"evt_1\",\"event\":\"lead.created\",\"x\":\"\xff\"}",
         ];
         for body in cases {
             let ours = parse(body).map(|p| p.is_batch());
@@ -241,6 +244,7 @@ mod tests {
         assert_eq!(payload_form(b"{nope}", false), PayloadForm::Text);
         assert_eq!(payload_form(b"\"str\"", false), PayloadForm::Text);
         assert_eq!(payload_form(b"{}", true), PayloadForm::Verbatim);
+        assert_eq!(payload_form(b"{\"x\":\"\xff\"}", false), PayloadForm::Text);
     }
 
     #[test]
