@@ -97,9 +97,11 @@ pub fn validate_patterns<S: AsRef<str>>(patterns: &[S]) -> Result<(), Error> {
 }
 
 fn unknown(given: &str, candidates: Vec<String>) -> Error {
+    // Names are lowercase: `Lead.Created` should still find `lead.created`.
+    let lower = given.to_ascii_lowercase();
     let best = candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(given, c), c))
+        .map(|c| (strsim::jaro_winkler(&lower, c), c))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .filter(|(score, _)| *score > 0.7)
         .map(|(_, c)| c.clone());
@@ -250,5 +252,7 @@ mod tests {
         let e = validate_event("opportunity.update").unwrap_err();
         assert!(e.hint().unwrap().contains("opportunity.updated"));
         assert!(validate_event("lead.*").is_err());
+        let e = validate_event("LEAD.CREATED").unwrap_err();
+        assert!(e.hint().unwrap().contains("'lead.created'"), "{:?}", e.hint());
     }
 }
