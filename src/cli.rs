@@ -284,7 +284,7 @@ pub struct ListenArgs {
 /// `replay`
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// NDJSON file written by `listen --save`
+    /// NDJSON file written by `listen --save` (- for stdin)
     pub file: PathBuf,
     /// URL to send the deliveries to
     #[arg(long, value_name = "URL")]

@@ -461,6 +461,13 @@ fn replay_sends_byte_identical_bodies_with_their_saved_signatures() {
     assert_eq!(v["deliveries"][0]["event_id"], "evt_t");
     let last = server.wait_for(4).pop().unwrap();
     assert_eq!(&last.body[..], text_body.as_bytes());
+
+    // `-` reads the saved lines from stdin.
+    let line = saved_line("evt_b2", "case.closed", b, Some(&doc_signature(SECRET, b.as_bytes())));
+    cmd().args(["replay", "-", "--to", &server.url("/stdin")]).write_stdin(line).assert().success();
+    let last = server.wait_for(5).pop().unwrap();
+    assert_eq!((last.path.as_str(), &last.body[..]), ("/stdin", b.as_bytes()));
+    assert_eq!(last.header("x-scopien-signature"), doc_signature(SECRET, b.as_bytes()));
 }
 
 #[test]

@@ -148,9 +148,16 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     let printer = &ctx.printer;
     let target = Target::parse(&args.to)?;
     catalog::validate_patterns(&args.event)?;
-    let file = tokio::fs::File::open(&args.file)
-        .await
-        .map_err(|e| Error::unreadable("saved deliveries", &args.file, &e))?;
+    // `-` reads the saved lines from stdin (all of it, before sending), as `sign --payload -` does.
+    let file: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if args.file == Path::new("-") {
+        Box::new(std::io::Cursor::new(crate::commands::sign::read_payload(None)?))
+    } else {
+        Box::new(
+            tokio::fs::File::open(&args.file)
+                .await
+                .map_err(|e| Error::unreadable("saved deliveries", &args.file, &e))?,
+        )
+    };
     let signer = args.secret.as_deref().map(|s| Signer::new(s, args.signature_format));
     let client = Client::new(&target, args.timeout, 0, 1).await?;
     let mut conn = client.connection();
