@@ -42,10 +42,13 @@ pub struct Target {
 
 impl Target {
     /// Parses a `--forward-to`/`--route` URL (`http://` or `https://`), expanding
-    /// `4000` to `http://localhost:4000` and `:4000/path` to `http://localhost:4000/path`.
+    /// `4000` to `http://localhost:4000`, and `:4000/path` (or `4000/path`) to
+    /// `http://localhost:4000/path`.
     pub fn parse(flag: &str, given: &str) -> Result<Target> {
         let s = given.trim();
-        let full = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        // A bare port, with or without a path (`4000`, `4000/hooks`): never a numeric host.
+        let port_part = s.split('/').next().unwrap_or_default();
+        let full = if !port_part.is_empty() && port_part.bytes().all(|b| b.is_ascii_digit()) {
             format!("http://localhost:{s}")
         } else if s.starts_with(':') {
             format!("http://localhost{s}")
@@ -268,6 +271,7 @@ mod tests {
         assert_eq!(target("4000"), "http://localhost:4000/");
         assert_eq!(target(":4000/hooks"), "http://localhost:4000/hooks");
         assert_eq!(target(":4000"), "http://localhost:4000/");
+        assert_eq!(target("4000/hooks"), "http://localhost:4000/hooks");
         assert_eq!(target("localhost:8080/x?y=1"), "http://localhost:8080/x?y=1");
         assert_eq!(target("http://127.0.0.1:9/a"), "http://127.0.0.1:9/a");
         assert_eq!(Target::parse("--forward-to", "4000").unwrap().port, 4000);
