@@ -269,6 +269,11 @@ fn method_path_and_size_answers() {
     assert_eq!(post_signed(&format!("{}/other", l.url), &body).0, 404);
     let v = json_line(&mut l);
     assert_eq!((v["status"].clone(), v["path"].clone()), (json!(404), json!("/other")));
+    // Only the listening path exists: another path is 404 whatever the method.
+    let resp = c.get(format!("{}/other", l.url)).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    assert!(resp.headers().get("allow").is_none());
+    assert_eq!(json_line(&mut l)["status"], 404);
     assert_eq!(post_signed(&format!("{}/hooks", l.url), &body), (200, "OK".into()));
     json_line(&mut l);
 

@@ -1,8 +1,9 @@
 //! One request, start to answer. The checks run in this order, and the first
 //! that fails decides the answer:
 //!
-//! 1. method: anything but `POST` → 405 `method not allowed` (with `Allow: POST`)
-//! 2. path, when `--path` is set → 404 `not found`
+//! 1. path, when `--path` is set → 404 `not found` (whatever the method: only the
+//!    listening path exists, so 405 is about that path)
+//! 2. method: anything but `POST` → 405 `method not allowed` (with `Allow: POST`)
 //! 3. size → 413 `body too large` (the declared length before reading, then while reading)
 //! 4. signature, when verifying → 401 `missing signature` / `malformed signature` / `signature mismatch`
 //! 5. shape → 400 `invalid JSON` / `not an event or batch`
@@ -210,7 +211,21 @@ impl State {
             forward: None,
         };
 
-        // 1. method
+        // 1. path
+        if let Some(want) = &self.opts.path
+            && parts.uri.path() != want
+        {
+            let kept = body::discard(incoming, self.opts.max_body).await;
+            return self.reject(
+                Record {
+                    error: Some("not found"),
+                    detail: Some(format!("listening on {want}").into()),
+                    ..base
+                },
+                Reply { close: !kept, ..Reply::text(StatusCode::NOT_FOUND, "not found") },
+            );
+        }
+        // 2. method
         if parts.method != Method::POST {
             let kept = body::discard(incoming, self.opts.max_body).await;
             let reply = Reply {
@@ -225,20 +240,6 @@ impl State {
                     ..base
                 },
                 reply,
-            );
-        }
-        // 2. path
-        if let Some(want) = &self.opts.path
-            && parts.uri.path() != want
-        {
-            let kept = body::discard(incoming, self.opts.max_body).await;
-            return self.reject(
-                Record {
-                    error: Some("not found"),
-                    detail: Some(format!("listening on {want}").into()),
-                    ..base
-                },
-                Reply { close: !kept, ..Reply::text(StatusCode::NOT_FOUND, "not found") },
             );
         }
         // 3. size
