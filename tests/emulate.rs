@@ -189,6 +189,23 @@ fn trigger_count_emits_many_and_prints_json() {
 }
 
 #[test]
+fn trigger_needs_no_key_for_the_emulator() {
+    let emu = quick("0.001");
+    let out = cmd()
+        .env("SCOPIEN_API_BASE", &emu.url)
+        .args(["trigger", "case.closed", "--count", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let ids: Vec<&str> = out.lines().collect();
+    assert_eq!(ids.len(), 3, "{out}");
+    assert!(ids.iter().all(|id| id.starts_with("evt_") && id.len() == 28), "{out}");
+}
+
+#[test]
 fn wrong_key_gets_401() {
     let emu = emulator(&["--in-memory", "--api-key", "sk_test_custom_key_1"]);
     let (status, v) = Api::new(&emu).get("/webhooks");

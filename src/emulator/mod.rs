@@ -37,6 +37,9 @@ use self::store::{Store, StoreError};
 
 /// The key the emulator accepts unless `--api-key` names another.
 pub const DEFAULT_API_KEY: &str = "sk_test_emulator";
+/// Where `emulate` serves when run without `--host` / `--port` (what `trigger`
+/// talks to when no API base is configured).
+pub const DEFAULT_BASE: &str = "http://127.0.0.1:8787/v1";
 
 /// `emulate`.
 pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
