@@ -581,6 +581,27 @@ fn no_api_key_is_a_usage_error() {
     assert!(server.requests().is_empty());
 }
 
+#[test]
+fn bad_flags_are_named_even_without_an_api_key() {
+    let server = TestServer::ok();
+    let cases: &[(&[&str], &str)] = &[
+        (&["create", "--event", "lead.created"], "--url"),
+        (&["create", "--url", "https://x.test"], "--event"),
+        (&["create", "--url", "http://example.com", "--event", "*"], "https://"),
+        (&["delete", "wh_abc"], "--yes"),
+        (&["update", "wh_abc"], "nothing to update"),
+        (&["send-test", "wh_abc", "--count", "2"], "--count"),
+        (&["listen", "--register", "http://example.com/hook"], "https://"),
+    ];
+    for (args, named) in cases {
+        let out = run(cmd(), &[&["--api-base", &server.url("/v1")], *args].concat());
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(named), "{args:?} should name {named}: {}", out.stderr);
+        assert!(!out.stderr.contains("no API key"), "{args:?}: {}", out.stderr);
+    }
+    assert!(server.requests().is_empty());
+}
+
 // ---------------------------------------------------------------- errors and secrets
 
 #[test]
