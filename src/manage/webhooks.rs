@@ -233,12 +233,11 @@ pub async fn delete(args: &IdArg, ctx: &Context, client: MakeClient<'_>) -> Resu
             .with_hint("pass --yes to delete without a terminal"));
     }
     let client = client()?;
-    if !ctx.settings.yes {
-        if !Prompter::new(ctx)
+    if !ctx.settings.yes
+        && !Prompter::new(ctx)
             .confirm(&format!("Delete webhook {}? This cannot be undone", args.id), false)?
-        {
-            return Err(Error::failure(format!("cancelled: {} was not deleted", args.id)));
-        }
+    {
+        return Err(Error::failure(format!("cancelled: {} was not deleted", args.id)));
     }
     let deleted = client.delete_webhook(&args.id).await?;
     if ctx.printer.json() {
