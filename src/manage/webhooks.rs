@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::api::client::Client;
-use crate::api::models::{CreateWebhook, Delivery, DeliveryStatus, UpdateWebhook, Webhook};
+use crate::api::models::{CreateWebhook, Delivery, UpdateWebhook, Webhook};
 use crate::catalog;
 use crate::cli::{CreateArgs, GetArgs, IdArg, ListArgs, SendTestArgs, UpdateArgs};
 use crate::commands::Context;
@@ -292,7 +292,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: MakeClient<'_
             None => ctx.printer.out_line(&format!("Test {} sent to {}", args.event, args.target)),
         }
     }
-    Ok(ExitStatus::from_ok(delivery.is_none_or(|d| d.status != DeliveryStatus::Failed)))
+    crate::manage::deliveries::outcome(delivery.as_ref(), "the test delivery")
 }
 
 #[cfg(test)]
