@@ -541,6 +541,19 @@ fn a_second_emulator_on_the_same_database_is_refused() {
 }
 
 #[test]
+fn a_db_path_that_is_not_a_database_is_bad_input() {
+    let dir = Dir::new();
+    let text = dir.write("notes.txt", "these are not the tables you are looking for\n".repeat(200));
+    for db in [text, dir.path("")] {
+        let out = cmd().args(["emulate", "--port", "0", "--db"]).arg(&db).timeout(WAIT).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", db.display());
+        assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
+        assert!(!stderr.contains("Ready!"), "{stderr}");
+    }
+}
+
+#[test]
 fn management_api_round_trip() {
     let emu = quick("0.001");
     let api = Api::new(&emu);
