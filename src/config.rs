@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, io_reason};
 
+/// The directory scopien-hooks keeps its config in (under the config dir).
+const APP_DIR: &str = "scopien-hooks";
+
 /// One profile's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -37,7 +40,7 @@ pub struct ConfigFile {
 
 /// `$XDG_CONFIG_HOME/scopien-hooks/config.toml` (or the platform's config dir).
 pub fn default_path() -> PathBuf {
-    dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("scopien-hooks").join("config.toml")
+    dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_DIR).join("config.toml")
 }
 
 impl ConfigFile {
@@ -112,6 +115,12 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if !dir.exists() {
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    } else if dir.file_name().is_some_and(|n| n == APP_DIR) {
+        // Our own directory made open by something else is closed again; any
+        // other directory the user pointed at is theirs to manage.
+        if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
     }
     Ok(())
 }
@@ -165,5 +174,23 @@ mod tests {
         assert_eq!(dmode, 0o700);
         assert_eq!(ConfigFile::load(&path).unwrap(), c);
         assert_eq!(ConfigFile::load(&dir.path().join("none.toml")).unwrap(), ConfigFile::default());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn closes_an_open_app_directory_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ours = dir.path().join(APP_DIR);
+        let theirs = dir.path().join("shared");
+        for d in [&ours, &theirs] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+            ConfigFile::default().save(&d.join("config.toml")).unwrap();
+        }
+        let mode = |d: &Path| std::fs::metadata(d).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ours), 0o700);
+        assert_eq!(mode(&theirs), 0o755);
+        assert_eq!(mode(&theirs.join("config.toml")), 0o600);
     }
 }

@@ -189,6 +189,23 @@ fn trigger_count_emits_many_and_prints_json() {
 }
 
 #[test]
+fn trigger_needs_no_key_for_the_emulator() {
+    let emu = quick("0.001");
+    let out = cmd()
+        .env("SCOPIEN_API_BASE", &emu.url)
+        .args(["trigger", "case.closed", "--count", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let ids: Vec<&str> = out.lines().collect();
+    assert_eq!(ids.len(), 3, "{out}");
+    assert!(ids.iter().all(|id| id.starts_with("evt_") && id.len() == 28), "{out}");
+}
+
+#[test]
 fn wrong_key_gets_401() {
     let emu = emulator(&["--in-memory", "--api-key", "sk_test_custom_key_1"]);
     let (status, v) = Api::new(&emu).get("/webhooks");
@@ -521,6 +538,19 @@ fn a_second_emulator_on_the_same_database_is_refused() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("in use by another emulator"));
+}
+
+#[test]
+fn a_db_path_that_is_not_a_database_is_bad_input() {
+    let dir = Dir::new();
+    let text = dir.write("notes.txt", "these are not the tables you are looking for\n".repeat(200));
+    for db in [text, dir.path("")] {
+        let out = cmd().args(["emulate", "--port", "0", "--db"]).arg(&db).timeout(WAIT).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", db.display());
+        assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
+        assert!(!stderr.contains("Ready!"), "{stderr}");
+    }
 }
 
 #[test]

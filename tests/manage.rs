@@ -517,7 +517,16 @@ fn send_test_to_a_webhook_id_asks_the_api() {
     // A failed test delivery is a failed operation.
     let server =
         TestServer::start(|_| Reply::json(200, json!({"data": delivery("dlv_t", "failed", 1, Some(500))})));
-    assert_eq!(run(api(&server), &["send-test", "wh_abc123"]).code, 1);
+    let out = run(api(&server), &["send-test", "wh_abc123"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("Status: 500"), "{}", out.stdout);
+    let errors: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line: {}", out.stderr);
+    assert!(errors[0].contains("dlv_t") && errors[0].contains("failed"), "{}", out.stderr);
+    assert!(out.stderr.contains("deliveries wh_abc123 --follow"), "{}", out.stderr);
+    let out = run(api(&server), &["redeliver", "dlv_abc123"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{}", out.stderr);
 }
 
 // ---------------------------------------------------------------- checks before any request
@@ -578,6 +587,27 @@ fn no_api_key_is_a_usage_error() {
     let out = run(cmd(), &["--api-base", &server.url("/v1"), "list"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("login"), "{}", out.stderr);
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn bad_flags_are_named_even_without_an_api_key() {
+    let server = TestServer::ok();
+    let cases: &[(&[&str], &str)] = &[
+        (&["create", "--event", "lead.created"], "--url"),
+        (&["create", "--url", "https://x.test"], "--event"),
+        (&["create", "--url", "http://example.com", "--event", "*"], "https://"),
+        (&["delete", "wh_abc"], "--yes"),
+        (&["update", "wh_abc"], "nothing to update"),
+        (&["send-test", "wh_abc", "--count", "2"], "--count"),
+        (&["listen", "--register", "http://example.com/hook"], "https://"),
+    ];
+    for (args, named) in cases {
+        let out = run(cmd(), &[&["--api-base", &server.url("/v1")], *args].concat());
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(named), "{args:?} should name {named}: {}", out.stderr);
+        assert!(!out.stderr.contains("no API key"), "{args:?}: {}", out.stderr);
+    }
     assert!(server.requests().is_empty());
 }
 

@@ -37,6 +37,9 @@ use self::store::{Store, StoreError};
 
 /// The key the emulator accepts unless `--api-key` names another.
 pub const DEFAULT_API_KEY: &str = "sk_test_emulator";
+/// Where `emulate` serves when run without `--host` / `--port` (what `trigger`
+/// talks to when no API base is configured).
+pub const DEFAULT_BASE: &str = "http://127.0.0.1:8787/v1";
 
 /// `emulate`.
 pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
@@ -156,9 +159,17 @@ fn open_error(e: &StoreError, path: Option<&Path>) -> Error {
     let where_ = path.map_or_else(|| "in memory".to_string(), |p| format!("'{}'", p.display()));
     let busy = matches!(e, StoreError::Sql(rusqlite::Error::SqliteFailure(f, _))
         if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked));
+    // A path that is not a usable database file is bad input (exit 2), like any unreadable file.
+    let unusable = matches!(e, StoreError::Sql(rusqlite::Error::SqliteFailure(f, _))
+        if matches!(f.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::NotADatabase
+            | rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::ReadOnly
+            | rusqlite::ErrorCode::PermissionDenied));
     if busy {
         Error::failure(format!("the database {where_} is in use by another emulator"))
             .with_hint("stop the other one, or give this one its own --db PATH (or --in-memory)")
+    } else if unusable {
+        Error::usage(format!("cannot use {where_} as the emulator's database: {e}"))
+            .with_hint("pass another --db PATH, or --in-memory")
     } else {
         Error::failure(format!("cannot open the database {where_}: {e}"))
             .with_hint("pass another --db PATH, or --in-memory")

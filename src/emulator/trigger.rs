@@ -9,6 +9,7 @@ use crate::api::client::{Client, ClientError};
 use crate::cli::TriggerArgs;
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
+use crate::settings::{Settings, Source};
 use crate::{catalog, payload};
 
 /// Events per bulk request.
@@ -22,9 +23,9 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
         return Err(Error::usage("--data must be a JSON object (it is merged onto the sample data)"));
     }
     let (data, _) = payload::sample_data(&args.event, patch.as_ref());
-    let key = ctx.settings.require_api_key()?;
-    let base = &ctx.settings.api_base.value;
-    let client = Client::new(base, key, ctx.printer.clone())?;
+    let (base, key) = emulator_target(&ctx.settings)?;
+    let base = &base;
+    let client = Client::new(base, &key, ctx.printer.clone())?;
 
     // Every item is the same; its JSON is written once and repeated.
     let item =
@@ -55,6 +56,26 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// Where `trigger` sends and with which key. `trigger` only ever talks to an
+/// emulator, so with no API base configured it goes to `emulate`'s default
+/// address, and with no key to the emulator's built-in one. A key saved in the
+/// profile is only sent to a base that was configured too: it is a real key.
+fn emulator_target(settings: &Settings) -> Result<(String, String)> {
+    settings.config_file()?;
+    let key = |allowed: &[Source]| {
+        settings
+            .api_key
+            .as_ref()
+            .filter(|k| allowed.contains(&k.source))
+            .map_or_else(|| super::DEFAULT_API_KEY.to_string(), |k| k.value.clone())
+    };
+    Ok(if settings.api_base.source == Source::Default {
+        (super::DEFAULT_BASE.to_string(), key(&[Source::Flag, Source::Env]))
+    } else {
+        (settings.api_base.value.clone(), key(&[Source::Flag, Source::Env, Source::Profile]))
+    })
+}
+
 /// The client's error, with the hints that fit the emulator: `trigger` only
 /// ever talks to `scopien-hooks emulate`.
 fn emit_error(base: &str, e: ClientError) -> Error {
@@ -83,6 +104,34 @@ fn emit_error(base: &str, e: ClientError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn settings(base: Option<(&str, Source)>, key: Option<(&str, Source)>) -> Settings {
+        let mut s = Settings::resolve(&Default::default());
+        s.config_error = None;
+        s.api_base = match base {
+            Some((b, source)) => crate::settings::Sourced { value: b.into(), source },
+            None => crate::settings::Sourced {
+                value: "https://api.scopien.com/v1".into(),
+                source: Source::Default,
+            },
+        };
+        s.api_key = key.map(|(k, source)| crate::settings::Sourced { value: k.into(), source });
+        s
+    }
+
+    #[test]
+    fn defaults_to_the_local_emulator() {
+        let target = |b, k| emulator_target(&settings(b, k)).unwrap();
+        let local = super::super::DEFAULT_BASE.to_string();
+        let builtin = super::super::DEFAULT_API_KEY.to_string();
+        assert_eq!(target(None, None), (local.clone(), builtin.clone()));
+        assert_eq!(target(None, Some(("sk_test_x", Source::Env))), (local.clone(), "sk_test_x".into()));
+        // A saved (real) key never goes to an address nobody configured.
+        assert_eq!(target(None, Some(("sk_live_x", Source::Profile))), (local, builtin.clone()));
+        let base = Some(("http://127.0.0.1:9/v1", Source::Env));
+        assert_eq!(target(base, None), ("http://127.0.0.1:9/v1".into(), builtin));
+        assert_eq!(target(base, Some(("sk_p", Source::Profile))).1, "sk_p");
+    }
 
     #[test]
     fn emulator_hints() {

@@ -89,6 +89,9 @@ pub fn parse_filters(filters: &[String]) -> Result<Map<String, Value>> {
             return Err(Error::usage(format!("filter '{f}' has no key")));
         }
         let value = serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+        if (key.ends_with("_greater_than") || key.ends_with("_less_than")) && !value.is_number() {
+            return Err(Error::usage(format!("filter '{f}' compares, so its value must be a number")));
+        }
         match map.get_mut(key) {
             None => {
                 map.insert(key.to_string(), value);
@@ -159,6 +162,8 @@ mod tests {
         );
         assert!(parse_filters(&["novalue".into()]).is_err());
         assert!(parse_filters(&["=1".into()]).is_err());
+        assert_eq!(parse_filters(&["amount_greater_than=big".into()]).unwrap_err().exit_code(), 2);
+        assert!(parse_filters(&["amount_less_than=10.5".into()]).is_ok());
     }
 
     #[test]

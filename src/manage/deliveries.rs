@@ -9,7 +9,7 @@ use crate::api::client::{Client, ClientError};
 use crate::api::models::{Delivery, DeliveryStatus};
 use crate::cli::{DeliveriesArgs, RedeliverArgs};
 use crate::commands::Context;
-use crate::error::{ExitStatus, Result};
+use crate::error::{Error, ExitStatus, Result};
 use crate::manage::views;
 
 /// A delivery is "new" to `--follow` when this pair has not been printed yet, so
@@ -127,5 +127,26 @@ pub async fn redeliver(args: &RedeliverArgs, ctx: &Context, client: &Client) -> 
             }
         }
     }
-    Ok(ExitStatus::from_ok(delivery.is_none_or(|d| d.status != DeliveryStatus::Failed)))
+    outcome(delivery.as_ref(), "the redelivery")
+}
+
+/// Exit 0 unless the attempt failed; a failure gets its one error line on stderr
+/// (the block on stdout already showed the details).
+pub fn outcome(delivery: Option<&Delivery>, what: &str) -> Result<ExitStatus> {
+    let Some(d) = delivery.filter(|d| d.status == DeliveryStatus::Failed) else {
+        return Ok(ExitStatus::Success);
+    };
+    let why = match (d.error.as_deref().filter(|e| !e.is_empty()), d.response_status) {
+        (Some(e), _) => e.to_string(),
+        (None, Some(code)) => format!("the endpoint answered {code}"),
+        (None, None) => "no answer".to_string(),
+    };
+    let err = Error::failure(format!("{what} ({}) failed: {why}", d.id));
+    Err(match &d.next_retry_at {
+        Some(_) => err.with_hint(format!(
+            "the service retries it on its schedule; watch with `scopien-hooks deliveries {} --follow`",
+            d.webhook_id
+        )),
+        None => err,
+    })
 }

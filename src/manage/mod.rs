@@ -17,6 +17,10 @@ use crate::cli::Command;
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
 
+/// Makes the API client (which needs an API key) once a command's own checks have
+/// passed, so a bad flag is reported as such even when no key is configured.
+pub type MakeClient<'a> = &'a dyn Fn() -> Result<Client>;
+
 /// Runs one management command (any command routed here by `dispatch`).
 pub async fn run(command: Command, ctx: &Context) -> Result<ExitStatus> {
     match command {
@@ -29,17 +33,17 @@ pub async fn run(command: Command, ctx: &Context) -> Result<ExitStatus> {
         Ok(Client::new(&ctx.settings.api_base.value, key, ctx.printer.clone())?)
     };
     match command {
-        Command::Create(args) => webhooks::create(&args, ctx, &client()?).await,
+        Command::Create(args) => webhooks::create(&args, ctx, &client).await,
         Command::List(args) => webhooks::list(&args, ctx, &client()?).await,
         Command::Get(args) => webhooks::get(&args, ctx, &client()?).await,
-        Command::Update(args) => webhooks::update(&args, ctx, &client()?).await,
+        Command::Update(args) => webhooks::update(&args, ctx, &client).await,
         Command::Disable(args) => webhooks::set_enabled(&args, false, ctx, &client()?).await,
         Command::Enable(args) => webhooks::set_enabled(&args, true, ctx, &client()?).await,
-        Command::Delete(args) => webhooks::delete(&args, ctx, &client()?).await,
-        Command::SendTest(args) => webhooks::send_test(&args, ctx, &client()?).await,
+        Command::Delete(args) => webhooks::delete(&args, ctx, &client).await,
+        Command::SendTest(args) => webhooks::send_test(&args, ctx, &client).await,
         Command::Deliveries(args) => deliveries::deliveries(&args, ctx, &client()?).await,
         Command::Redeliver(args) => deliveries::redeliver(&args, ctx, &client()?).await,
-        Command::Listen(args) => register::run(&args, ctx, &client()?).await,
+        Command::Listen(args) => register::run(&args, ctx, &client).await,
         other => Err(Error::failure(format!("not a management command: {other:?}"))),
     }
 }

@@ -2,7 +2,6 @@
 //! fresh secret, the listener verifying with that secret, and the webhook deleted
 //! when the listener stops (Ctrl-C and SIGTERM included) unless `--keep`.
 
-use crate::api::client::Client;
 use crate::api::models::CreateWebhook;
 use crate::catalog;
 use crate::cli::ListenArgs;
@@ -10,17 +9,21 @@ use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::ids;
 use crate::listen;
-use crate::manage::checks;
+use crate::manage::{MakeClient, checks};
 
 /// The description the registered webhook carries, so it can be recognised.
 pub const DESCRIPTION: &str = "scopien-hooks listen";
 
 /// Runs `listen --register`.
-pub async fn run(args: &ListenArgs, ctx: &Context, client: &Client) -> Result<ExitStatus> {
+pub async fn run(args: &ListenArgs, ctx: &Context, client: MakeClient<'_>) -> Result<ExitStatus> {
     let public_url = args.register.as_deref().ok_or_else(|| Error::usage("--register needs a URL"))?;
-    checks::check_url(public_url, false)?;
+    // `listen` has no --allow-http, so the problem is reported without that hint.
+    if let Some(problem) = checks::url_problem(public_url, false) {
+        return Err(Error::usage(problem));
+    }
     catalog::validate_patterns(&args.events)?;
     let events = if args.events.is_empty() { vec!["*".to_string()] } else { args.events.clone() };
+    let client = client()?;
     let secret = format!("{}{}", ids::SECRET_PREFIX, ids::random_alphanumeric(32));
     // Signal handlers go in before the webhook exists, so an early Ctrl-C still
     // reaches the clean-up below instead of killing the process.

@@ -4,14 +4,14 @@
 use serde_json::Value;
 
 use crate::api::client::Client;
-use crate::api::models::{CreateWebhook, Delivery, DeliveryStatus, UpdateWebhook, Webhook};
+use crate::api::models::{CreateWebhook, Delivery, UpdateWebhook, Webhook};
 use crate::catalog;
 use crate::cli::{CreateArgs, GetArgs, IdArg, ListArgs, SendTestArgs, UpdateArgs};
 use crate::commands::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::manage::checks;
 use crate::manage::prompts::{self, Prompter};
 use crate::manage::views::{self, Secret};
+use crate::manage::{MakeClient, checks};
 
 fn print_lines(ctx: &Context, lines: &[String]) {
     for l in lines {
@@ -70,20 +70,23 @@ fn plan_create(args: &CreateArgs) -> Result<CreatePlan> {
 }
 
 /// `create`: missing `--url` / `--event` are prompted for on a terminal.
-pub async fn create(args: &CreateArgs, ctx: &Context, client: &Client) -> Result<ExitStatus> {
+pub async fn create(args: &CreateArgs, ctx: &Context, client: MakeClient<'_>) -> Result<ExitStatus> {
     let mut plan = plan_create(args)?;
-    if plan.missing_url || plan.missing_events {
-        if !prompts::interactive(ctx) {
-            let mut missing = Vec::new();
-            if plan.missing_url {
-                missing.push("--url");
-            }
-            if plan.missing_events {
-                missing.push("--event");
-            }
-            return Err(Error::usage(format!("missing {}", missing.join(" and ")))
-                .with_hint("pass them as flags (prompts need a terminal and no -y)"));
+    let missing = plan.missing_url || plan.missing_events;
+    if missing && !prompts::interactive(ctx) {
+        let mut names = Vec::new();
+        if plan.missing_url {
+            names.push("--url");
         }
+        if plan.missing_events {
+            names.push("--event");
+        }
+        return Err(Error::usage(format!("missing {}", names.join(" and ")))
+            .with_hint("pass them as flags (prompts need a terminal and no -y)"));
+    }
+    // Before any prompt: answering them only to learn that no key is set would be a waste.
+    let client = client()?;
+    if missing {
         let p = Prompter::new(ctx);
         if plan.missing_url {
             plan.body.url = p.url(args.allow_http)?;
@@ -184,7 +187,7 @@ fn plan_update(args: &UpdateArgs, current: Option<&[String]>, ctx: &Context) -> 
 }
 
 /// `update`: sends only the fields given.
-pub async fn update(args: &UpdateArgs, ctx: &Context, client: &Client) -> Result<ExitStatus> {
+pub async fn update(args: &UpdateArgs, ctx: &Context, client: MakeClient<'_>) -> Result<ExitStatus> {
     // Everything is checked before the first request, the read included.
     catalog::validate_patterns(&args.add_event)?;
     catalog::validate_patterns(&args.remove_event)?;
@@ -196,6 +199,7 @@ pub async fn update(args: &UpdateArgs, ctx: &Context, client: &Client) -> Result
              --clear-headers, --filter, --clear-filters, --batch, --no-batch, --max-batch-size, --max-wait-time",
         ));
     }
+    let client = client()?;
     let body = if editing_events {
         let current = client.get_webhook(&args.id).await?;
         plan_update(args, Some(&current.value.events), ctx)?
@@ -223,17 +227,17 @@ pub async fn set_enabled(args: &IdArg, enable: bool, ctx: &Context, client: &Cli
 }
 
 /// `delete`: asks first on a terminal; without one `--yes` is required.
-pub async fn delete(args: &IdArg, ctx: &Context, client: &Client) -> Result<ExitStatus> {
-    if !ctx.settings.yes {
-        if !prompts::interactive(ctx) {
-            return Err(Error::usage(format!("refusing to delete {} without confirmation", args.id))
-                .with_hint("pass --yes to delete without a terminal"));
-        }
-        if !Prompter::new(ctx)
+pub async fn delete(args: &IdArg, ctx: &Context, client: MakeClient<'_>) -> Result<ExitStatus> {
+    if !ctx.settings.yes && !prompts::interactive(ctx) {
+        return Err(Error::usage(format!("refusing to delete {} without confirmation", args.id))
+            .with_hint("pass --yes to delete without a terminal"));
+    }
+    let client = client()?;
+    if !ctx.settings.yes
+        && !Prompter::new(ctx)
             .confirm(&format!("Delete webhook {}? This cannot be undone", args.id), false)?
-        {
-            return Err(Error::failure(format!("cancelled: {} was not deleted", args.id)));
-        }
+    {
+        return Err(Error::failure(format!("cancelled: {} was not deleted", args.id)));
     }
     let deleted = client.delete_webhook(&args.id).await?;
     if ctx.printer.json() {
@@ -267,7 +271,7 @@ fn url_only_flags(args: &SendTestArgs) -> Vec<&'static str> {
 }
 
 /// `send-test wh_…`: the API sends a test event to the webhook.
-pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: &Client) -> Result<ExitStatus> {
+pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: MakeClient<'_>) -> Result<ExitStatus> {
     crate::ids::parse_webhook_id(&args.target).map_err(Error::usage)?;
     catalog::validate_event(&args.event)?;
     let extra = url_only_flags(args);
@@ -277,7 +281,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: &Client) -> R
             extra.join(", ")
         )));
     }
-    let answer = client.test_webhook(&args.target, &args.event).await?;
+    let answer = client()?.test_webhook(&args.target, &args.event).await?;
     if ctx.printer.json() {
         ctx.printer.out_json(&answer);
     }
@@ -288,7 +292,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: &Client) -> R
             None => ctx.printer.out_line(&format!("Test {} sent to {}", args.event, args.target)),
         }
     }
-    Ok(ExitStatus::from_ok(delivery.is_none_or(|d| d.status != DeliveryStatus::Failed)))
+    crate::manage::deliveries::outcome(delivery.as_ref(), "the test delivery")
 }
 
 #[cfg(test)]
