@@ -41,6 +41,8 @@ pub struct Plan {
     pub keep_answer: bool,
     /// The event name, for records.
     pub event: Option<String>,
+    /// Whether requests carry a signature (a secret was given).
+    pub signed: bool,
 }
 
 impl Plan {
@@ -106,7 +108,9 @@ pub async fn run(
     let workers = u64::try_from(plan.concurrency).unwrap_or(u64::MAX).min(requests).max(1);
     // A placeholder the per-request signature replaces in place, so the cloned map never grows.
     let mut headers = headers;
-    headers.insert(SIGNATURE, HeaderValue::from_static(""));
+    if plan.signed {
+        headers.insert(SIGNATURE, HeaderValue::from_static(""));
+    }
     let shared = Arc::new(Shared {
         pacer: plan.rate.map(Pacer::new),
         plan,
@@ -205,7 +209,7 @@ async fn send_with_retries(
     loop {
         // The last attempt takes the body itself; only retries need a handle kept.
         let body = if n < max { out.body.clone() } else { std::mem::take(&mut out.body) };
-        let attempt = conn.send(&shared.headers, Some(&out.signature), body).await;
+        let attempt = conn.send(&shared.headers, out.signature.as_ref(), body).await;
         tally.record_latency(&attempt);
         if attempt.ok() || n >= max {
             return (attempt, n as u32);

@@ -90,8 +90,8 @@ pub enum Source {
     Fixed {
         /// The body.
         body: Bytes,
-        /// Its signature header value.
-        signature: HeaderValue,
+        /// Its signature header value (none when sending unsigned).
+        signature: Option<HeaderValue>,
         /// The payload's own `id`, when it is an event.
         event_id: Option<String>,
     },
@@ -102,15 +102,15 @@ pub enum Source {
 pub struct Outgoing {
     /// The exact body.
     pub body: Bytes,
-    /// The `X-Scopien-Signature` value.
-    pub signature: HeaderValue,
+    /// The `X-Scopien-Signature` value (none when sending unsigned).
+    pub signature: Option<HeaderValue>,
 }
 
 /// Builds requests; each worker owns one (they share the template).
 #[derive(Debug, Clone)]
 pub struct Generator {
     source: Source,
-    signer: Signer,
+    signer: Option<Signer>,
     format: SignatureFormat,
     /// Wrap events as `{"events":[…]}` (set by `--batch`, even for a batch of one).
     batched: bool,
@@ -127,7 +127,12 @@ impl Clone for Clock {
 
 impl Generator {
     /// A generator of catalog events.
-    pub fn events(template: Template, signer: Signer, format: SignatureFormat, batched: bool) -> Generator {
+    pub fn events(
+        template: Template,
+        signer: Option<Signer>,
+        format: SignatureFormat,
+        batched: bool,
+    ) -> Generator {
         let size_hint = template.render("evt_000000000000000000000000", "2026-01-22T11:00:00Z").len();
         Generator {
             source: Source::Events(Arc::new(template)),
@@ -140,9 +145,9 @@ impl Generator {
         }
     }
 
-    /// A generator that always sends `body`, signed once here.
-    pub fn fixed(body: Bytes, signer: Signer, format: SignatureFormat) -> Generator {
-        let signature = signature_value(&signer, format, &body);
+    /// A generator that always sends `body`, signed once here (when there is a signer).
+    pub fn fixed(body: Bytes, signer: Option<Signer>, format: SignatureFormat) -> Generator {
+        let signature = signer.as_ref().map(|s| signature_value(s, format, &body));
         let event_id = match payload::parse_delivery(&body) {
             Ok(payload::Delivery::Single(v)) => v.get("id").and_then(|i| i.as_str()).map(str::to_string),
             _ => None,
@@ -189,7 +194,7 @@ impl Generator {
                 if self.batched {
                     body.extend_from_slice(BATCH_CLOSE);
                 }
-                let signature = signature_value(&self.signer, self.format, &body);
+                let signature = self.signer.as_ref().map(|s| signature_value(s, self.format, &body));
                 Outgoing { body: Bytes::from(body), signature }
             }
         }
@@ -219,7 +224,12 @@ mod tests {
 
     fn generator(batched: bool) -> Generator {
         let signer = Signer::new("whsec_test", SignatureFormat::Prefixed);
-        Generator::events(Template::sample("lead.created", None), signer, SignatureFormat::Prefixed, batched)
+        Generator::events(
+            Template::sample("lead.created", None),
+            Some(signer),
+            SignatureFormat::Prefixed,
+            batched,
+        )
     }
 
     #[test]
@@ -235,9 +245,10 @@ mod tests {
         assert_eq!(v["id"], id_a.as_str());
         assert_eq!(v["event"], "lead.created");
         let verifier = Verifier::new(&["whsec_test"]);
-        assert_eq!(verifier.verify(Some(a.signature.as_bytes()), &a.body), Ok(()));
-        assert_eq!(verifier.verify(Some(b.signature.as_bytes()), &b.body), Ok(()));
-        assert!(a.signature.to_str().unwrap().starts_with("sha256="));
+        let (sig_a, sig_b) = (a.signature.unwrap(), b.signature.unwrap());
+        assert_eq!(verifier.verify(Some(sig_a.as_bytes()), &a.body), Ok(()));
+        assert_eq!(verifier.verify(Some(sig_b.as_bytes()), &b.body), Ok(()));
+        assert!(sig_a.to_str().unwrap().starts_with("sha256="));
     }
 
     #[test]
@@ -259,10 +270,19 @@ mod tests {
     fn bare_format_and_fixed_bodies() {
         let signer = Signer::new("s3cret", SignatureFormat::Bare);
         let body = Bytes::from_static(br#"{"id":"evt_x","event":"lead.created"}"#);
-        let mut g = Generator::fixed(body.clone(), signer, SignatureFormat::Bare);
+        let mut g = Generator::fixed(body.clone(), Some(signer), SignatureFormat::Bare);
         let out = g.build(1);
         assert_eq!(out.body, body);
-        assert_eq!(out.signature, signature::sign("s3cret", &body, SignatureFormat::Bare).as_str());
+        assert_eq!(out.signature.unwrap(), signature::sign("s3cret", &body, SignatureFormat::Bare).as_str());
         assert_eq!(g.last_ids(), vec![Some("evt_x".to_string())]);
+    }
+
+    #[test]
+    fn without_a_signer_nothing_is_signed() {
+        let mut g =
+            Generator::events(Template::sample("lead.created", None), None, SignatureFormat::Prefixed, false);
+        let out = g.build(1);
+        assert!(out.signature.is_none());
+        assert!(serde_json::from_slice::<serde_json::Value>(&out.body).is_ok());
     }
 }

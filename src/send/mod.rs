@@ -59,8 +59,15 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         return Err(Error::usage("--batch cannot be used with --payload: the payload file is sent as is")
             .with_hint("put a batch body ({\"events\":[…]}) in the file instead"));
     }
-    let secret = settings::require_secret(args.secret.as_deref())?;
-    let signer = Signer::new(&secret, args.signature_format);
+    // Like `listen` without a secret: still useful against a receiver that does not verify yet.
+    let signer =
+        settings::secret_or_env(args.secret.as_deref()).map(|s| Signer::new(&s, args.signature_format));
+    if signer.is_none() {
+        printer.warn(
+            "no secret: sending without X-Scopien-Signature (pass --secret or set SCOPIEN_WEBHOOK_SECRET to sign)",
+        );
+    }
+    let signed = signer.is_some();
     let run_headers = headers::build(&target, &args.headers)?;
 
     let (mut generator, event_name) = match fixed {
@@ -94,6 +101,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
         keep_deliveries,
         keep_answer: single,
         event: Some(event_name.clone()),
+        signed,
     };
 
     if args.dry_run {
@@ -168,9 +176,10 @@ fn dry_run(
 ) -> Result<ExitStatus> {
     let printer = &ctx.printer;
     let mut list = run_headers.list.clone();
-    let sig = out.signature.to_str().expect("signatures are ASCII").to_string();
-    // Content-Type is always first (it cannot be replaced); the signature follows it.
-    list.insert(1, (HEADER.to_string(), sig));
+    if let Some(sig) = &out.signature {
+        // Content-Type is always first (it cannot be replaced); the signature follows it.
+        list.insert(1, (HEADER.to_string(), sig.to_str().expect("signatures are ASCII").to_string()));
+    }
     let curl = curl::command(&target.given, &list, &out.body, payload_file);
     if printer.json() {
         let headers: serde_json::Map<String, serde_json::Value> =
