@@ -165,6 +165,10 @@ fn signature_rejections_say_why_and_never_echo_the_expected_signature() {
         assert_eq!(v["status"], 401);
         assert_eq!(v["error"], reason);
         assert_eq!(v["verified"], false);
+        // The event the body claims to be is named, and the payload kept as sent.
+        assert_eq!(v["event_id"], "evt_sig000000000000000000001");
+        assert_eq!(v["event"], "opportunity.updated");
+        assert_eq!(v["payload"]["id"], "evt_sig000000000000000000001");
     }
     // The signature header is accepted bare and in upper case too.
     assert_eq!(post(&l.url, &body, Some(&expected_hex.to_uppercase())).0, 200);
@@ -723,7 +727,11 @@ fn human_output_shows_event_id_data_and_changes() {
 
     assert_eq!(post(&l.url, &body, Some("sha256=00")).0, 401);
     let lines = lines_until(&mut l, "✘");
-    assert!(lines.last().unwrap().contains("401 malformed signature · POST /"), "{lines:#?}");
+    let last = lines.last().unwrap();
+    assert!(
+        last.contains("401 malformed signature") && last.contains("evt_human0000000000000000001"),
+        "{lines:#?}"
+    );
 
     assert_eq!(post_signed(&l.url, &body), (200, "Already processed".into()));
     let lines = lines_until(&mut l, "duplicate");

@@ -282,11 +282,17 @@ impl State {
                     }
                     Err(e) => {
                         let (reason, detail) = verify_reason(e);
+                        // Name the event the body claims to be, so a rejected delivery can be
+                        // told apart (the body is still untrusted: nothing else is done with it).
+                        let claimed = parse::parse(&body).ok();
                         return self.reject(
                             Record {
                                 verified: Some(false),
                                 error: Some(reason),
                                 detail: Some(detail.into()),
+                                events: claimed.as_ref().map_or(&[], |p| p.events()),
+                                batch: claimed.as_ref().is_some_and(|p| p.is_batch()),
+                                body_is_json: claimed.is_some(),
                                 ..base
                             },
                             Reply::text(StatusCode::UNAUTHORIZED, reason),
