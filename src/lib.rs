@@ -31,7 +31,57 @@ pub use error::{Error, ExitStatus, Result};
 
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main_entry() -> ExitCode {
-    run(cli::Cli::parse())
+    match cli::Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => usage_error(e),
+    }
+}
+
+/// Reports a command-line error the way every other error is reported: one
+/// `error:` line and one `hint:` line (clap's usage block is what `--help` is
+/// for). Help and version output are printed as clap renders them.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    let (message, hint) = compact_clap_error(&e.to_string());
+    let printer = output::Printer::new(false, cli::ColorChoice::Auto, output::Verbosity::Normal);
+    printer.error(&Error::usage(message).with_hint(hint));
+    ExitCode::from(2)
+}
+
+/// Folds clap's multi-line error text into one message and one hint: the tips
+/// clap offers (a similar flag or command) when there are any, else where the
+/// usage is shown.
+fn compact_clap_error(text: &str) -> (String, String) {
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    let mut message = Vec::new();
+    let mut tips = Vec::new();
+    let mut command = "scopien-hooks".to_string();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            let mut words = usage.split_whitespace();
+            if let (Some(bin), Some(sub)) = (words.next(), words.next())
+                && !sub.starts_with(['[', '<', '-'])
+            {
+                command = format!("{bin} {sub}");
+            }
+        } else if let Some(tip) = line.strip_prefix("tip: ") {
+            tips.push(tip.to_string());
+        } else if !line.starts_with("For more information") {
+            message.push(line.to_string());
+        }
+    }
+    let message = message.join(" ");
+    let hint = if tips.is_empty() { format!("`{command} --help` shows the usage") } else { tips.join("; ") };
+    (message, hint)
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -55,5 +105,30 @@ pub fn run(cli: cli::Cli) -> ExitCode {
             ctx.printer.error(&err);
             ExitCode::from(err.exit_code())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_clap_error;
+
+    #[test]
+    fn clap_errors_fold_to_one_line_and_a_hint() {
+        let (m, h) = compact_clap_error(
+            "error: the following required arguments were not provided:\n  --signature <SIG>\n\n\
+             Usage: scopien-hooks verify --signature <SIG> --secret <S>...\n\nFor more information, try '--help'.\n",
+        );
+        assert_eq!(m, "the following required arguments were not provided: --signature <SIG>");
+        assert_eq!(h, "`scopien-hooks verify --help` shows the usage");
+        let (m, h) = compact_clap_error(
+            "error: unexpected argument '--cout' found\n\n  tip: a similar argument exists: '--count'\n\n\
+             Usage: scopien-hooks send-test --count <N> <TARGET>\n\nFor more information, try '--help'.\n",
+        );
+        assert_eq!(m, "unexpected argument '--cout' found");
+        assert_eq!(h, "a similar argument exists: '--count'");
+        let (_, h) = compact_clap_error(
+            "error: unexpected argument '--nope' found\n\nUsage: scopien-hooks [OPTIONS] <COMMAND>\n",
+        );
+        assert_eq!(h, "`scopien-hooks --help` shows the usage");
     }
 }

@@ -22,8 +22,19 @@ fn help_and_version() {
 
 #[test]
 fn unknown_flag_is_usage_error() {
-    cmd().arg("--nope").assert().code(2);
     cmd().arg("frobnicate").assert().code(2);
+    // One error line and one hint, like every other failure.
+    let out =
+        cmd().args(["send-test", "http://127.0.0.1:9/", "--cout", "3"]).assert().code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        ["error: unexpected argument '--cout' found", "hint: a similar argument exists: '--count'"]
+    );
+    let out = cmd().arg("--nope").assert().code(2).get_output().clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 2);
+    // No subcommand: the help, on stderr, exit 2.
+    cmd().assert().code(2).stderr(predicate::str::contains("Usage: scopien-hooks"));
 }
 
 #[test]
