@@ -779,3 +779,50 @@ fn a_retried_post_with_the_same_idempotency_key_emits_once() {
     assert_eq!(api.deliveries(&id(&hook)).len(), 1, "one event, one delivery");
     rx.wait_for(1);
 }
+
+/// Sends raw bytes and reads whatever comes back until the server closes or 15 s pass.
+fn raw_exchange(url: &str, bytes: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    s.write_all(bytes).unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn garbage_malformed_and_oversized_requests_do_not_stop_the_api() {
+    let emu = quick("0.001");
+    let api = Api::new(&emu);
+    let answer = raw_exchange(&emu.url, b"\x00\x01 not http \xff\r\n\r\n");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 400"), "{answer:?}");
+    // Malformed JSON and wrong shapes are 400/422 with a JSON error, never a crash.
+    let http = reqwest::blocking::Client::new();
+    for (body, want) in
+        [("{\"url\":", 400), ("[1,2]", 422), ("{\"url\":\"http://127.0.0.1:9/\",\"events\":[\"nope\"]}", 422)]
+    {
+        let resp = http
+            .post(format!("{}/webhooks", emu.url))
+            .bearer_auth(KEY)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .unwrap();
+        let status = resp.status().as_u16();
+        let v: Value = resp.json().unwrap();
+        assert!(status == want || (want == 422 && status == 400), "{body}: {status} {v}");
+        assert!(v["error"]["code"].is_string() && v["error"]["message"].is_string(), "{v}");
+    }
+    // Over the body limit: refused, and the server keeps serving.
+    let big = vec![b' '; 17 * 1024 * 1024];
+    let resp = http.post(format!("{}/events", emu.url)).bearer_auth(KEY).body(big).send();
+    if let Ok(r) = resp {
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    let (status, v) = api.get("/webhooks");
+    assert_eq!(status, 200, "{v}");
+    assert!(v["data"].is_array());
+}
