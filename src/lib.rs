@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod ids;
 pub mod listen;
+pub mod localtime;
 pub mod manage;
 pub mod output;
 pub mod payload;

@@ -431,6 +431,12 @@ fn deliveries_show_the_docs_view() {
     let out = run(api(&server), &["--json", "deliveries", "wh_abc123"]);
     assert_eq!(serde_json::from_str::<Value>(&out.stdout).unwrap(), list);
     assert_eq!(server.requests()[1].query, None);
+    // Human views use the local clock: the same log in UTC+5:30 (a POSIX TZ rule, no zone files needed).
+    let mut c = api(&server);
+    c.env("TZ", "IST-5:30");
+    let out = run(c, &["deliveries", "wh_abc123", "--limit", "2"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("❌ 2026-01-22 4:15 PM - opportunity.updated  dlv_2"), "{}", out.stdout);
 }
 
 #[test]

@@ -69,7 +69,9 @@ impl Logger {
 
 /// `10:45:01 ✔ wh_… opportunity.updated evt_… → 200 (12 ms) attempt 1`
 pub fn human(l: &AttemptLine) -> String {
-    let clock = |t: &str| t.get(11..19).unwrap_or(t).to_string();
+    // Local wall-clock time, like `listen`; the NDJSON form keeps RFC 3339 UTC.
+    let clock =
+        |t: &str| crate::payload::parse_timestamp(t).map_or_else(|| t.to_string(), crate::localtime::hms);
     let mark = if l.status == "succeeded" { "✔".green().bold() } else { "✘".red().bold() };
     let events = if l.events > 1 { format!(" (+{} more)", l.events - 1) } else { String::new() };
     let answer = match (l.response_status, &l.error) {

@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use colored::{Color, ColoredString, Colorize};
 use serde::Deserialize;
@@ -74,10 +74,9 @@ fn event_name(e: &EventRef<'_>) -> ColoredString {
     clean(&e.event).color(object_color(&e.event)).bold()
 }
 
-/// `HH:MM:SS` (UTC) of a time.
+/// `HH:MM:SS` of a time, on the local clock.
 pub fn clock(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) % 86_400;
-    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    crate::localtime::hms(t)
 }
 
 /// The block for one request, ending with a newline.
@@ -376,7 +375,12 @@ mod tests {
     use crate::listen::parse::parse;
     use crate::payload::Template;
     use http::HeaderMap;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    /// The test records' time on this machine's clock (10:30:00 in UTC).
+    fn at() -> String {
+        clock(UNIX_EPOCH + Duration::from_secs(1_769_077_800))
+    }
 
     fn style() -> Style {
         Style { width: 100, tag_unverified: false }
@@ -429,7 +433,7 @@ mod tests {
         let h = HeaderMap::new();
         let text = block(&record(&h, p.events()), &Style { width: 140, ..style() });
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "10:30:00 ✔ opportunity.updated evt_1");
+        assert_eq!(lines[0], format!("{} ✔ opportunity.updated evt_1", at()));
         assert_eq!(
             lines[1],
             "           id=opp_xyz789 name=\"Acme Corp Deal\" amount=100000 stage=\"Closed Won\" previousStage=Negotiation updatedBy=usr_def456"
@@ -450,7 +454,7 @@ mod tests {
             verified: Some(false),
             ..record(&h, &[])
         };
-        assert_eq!(block(&r, &style()), "10:30:00 ✘ 401 signature mismatch · POST /hooks\n");
+        assert_eq!(block(&r, &style()), format!("{} ✘ 401 signature mismatch · POST /hooks\n", at()));
     }
 
     #[test]
@@ -463,7 +467,8 @@ mod tests {
         let text = block(&r, &style());
         assert_eq!(
             text,
-            "10:30:00 ✔ batch of 2 events\n           lead.created evt_1 id=lead_1\n           case.updated evt_2 id=case_1\n             status: New → In Progress\n"
+            format!("{} ✔ batch of 2 events\n", at())
+                + "           lead.created evt_1 id=lead_1\n           case.updated evt_2 id=case_1\n             status: New → In Progress\n"
         );
     }
 
@@ -481,8 +486,10 @@ mod tests {
     }
 
     #[test]
-    fn clock_is_utc() {
-        assert_eq!(clock(UNIX_EPOCH + Duration::from_secs(86_400 + 3_723)), "01:02:03");
+    fn clock_is_the_local_clock() {
+        let t = UNIX_EPOCH + Duration::from_secs(86_400 + 3_723);
+        assert_eq!(clock(t), crate::localtime::local(t).hms());
+        assert!(clock(t).ends_with(":02:03") || clock(t).ends_with(":32:03") || clock(t).ends_with(":47:03"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
 use crate::ids;
-use crate::payload;
+use crate::{localtime, payload};
 
 /// How a webhook's signing secret is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,26 +94,19 @@ pub fn deliveries_title() -> Vec<String> {
     vec!["Recent Deliveries".bold().to_string(), "─".repeat(41)]
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`, for [`delivery_block`].
+/// Today's local date as `YYYY-MM-DD`, for [`delivery_block`].
 pub fn today() -> String {
-    payload::timestamp_now()[..10].to_string()
+    localtime::local(std::time::SystemTime::now()).date()
 }
 
-/// `10:45 AM` for a timestamp of `today`, `2026-01-22 10:45 AM` otherwise (UTC).
+/// `10:45 AM` for a timestamp of `today`, `2026-01-22 10:45 AM` otherwise (local time).
 pub fn clock(timestamp: &str, today: &str) -> String {
     let Some(t) = payload::parse_timestamp(timestamp) else {
         return timestamp.to_string();
     };
-    let iso = payload::timestamp_at(t);
-    let (date, hour, minute) = (&iso[..10], iso[11..13].parse::<u32>().unwrap_or(0), &iso[14..16]);
-    let (h12, half) = match hour {
-        0 => (12, "AM"),
-        1..=11 => (hour, "AM"),
-        12 => (12, "PM"),
-        _ => (hour - 12, "PM"),
-    };
-    let time = format!("{h12}:{minute} {half}");
-    if date == today { time } else { format!("{date} {time}") }
+    let l = localtime::local(t);
+    let date = l.date();
+    if date == today { l.h12() } else { format!("{date} {}", l.h12()) }
 }
 
 /// One delivery in the docs' format:
@@ -168,12 +161,17 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
+    /// The local time of an RFC 3339 timestamp (tests hold on any machine's zone).
+    fn local(ts: &str) -> localtime::Local {
+        localtime::local(payload::parse_timestamp(ts).unwrap())
+    }
+
     #[test]
     fn clock_formats() {
-        assert_eq!(clock("2026-01-22T10:45:00Z", "2026-01-22"), "10:45 AM");
-        assert_eq!(clock("2026-01-22T00:05:00Z", "2026-01-22"), "12:05 AM");
-        assert_eq!(clock("2026-01-22T12:30:00Z", "2026-01-22"), "12:30 PM");
-        assert_eq!(clock("2026-01-22T22:15:09Z", "2026-01-23"), "2026-01-22 10:15 PM");
+        let l = local("2026-01-22T10:45:00Z");
+        assert_eq!(clock("2026-01-22T10:45:00Z", &l.date()), l.h12());
+        let l = local("2026-01-22T22:15:09Z");
+        assert_eq!(clock("2026-01-22T22:15:09Z", "1999-01-01"), format!("{} {}", l.date(), l.h12()));
         assert_eq!(clock("garbage", "2026-01-22"), "garbage");
     }
 
@@ -184,20 +182,25 @@ mod tests {
             json!({"id":"dlv_1","webhookId":"wh_1","eventId":"evt_1","event":"opportunity.updated",
             "attempt":1,"status":"succeeded","responseStatus":200,"durationMs":234,"createdAt":"2026-01-22T10:45:00Z"}),
         );
+        let day = local("2026-01-22T10:45:00Z").date();
         assert_eq!(
-            delivery_block(&ok, "2026-01-22"),
-            ["✅ 10:45 AM - opportunity.updated  dlv_1", "   Status: 200 OK", "   Duration: 234ms"]
+            delivery_block(&ok, &day),
+            [
+                format!("✅ {} - opportunity.updated  dlv_1", local("2026-01-22T10:45:00Z").h12()),
+                "   Status: 200 OK".to_string(),
+                "   Duration: 234ms".to_string()
+            ]
         );
         let failed = delivery(
             json!({"id":"dlv_2","webhookId":"wh_1","eventId":"evt_2","event":"case.updated",
             "attempt":4,"status":"failed","responseStatus":500,"durationMs":12,"createdAt":"2026-01-22T10:15:00Z",
             "nextRetryAt":"2026-01-22T10:20:00Z"}),
         );
-        let lines = delivery_block(&failed, "2026-01-22");
-        assert_eq!(lines[0], "❌ 10:15 AM - case.updated  dlv_2");
+        let lines = delivery_block(&failed, &local("2026-01-22T10:15:00Z").date());
+        assert_eq!(lines[0], format!("❌ {} - case.updated  dlv_2", local("2026-01-22T10:15:00Z").h12()));
         assert!(lines.contains(&"   Status: 500 Internal Server Error".to_string()));
         assert!(lines.contains(&"   Retried: 3 times".to_string()));
-        assert_eq!(lines.last().unwrap(), "   Next retry: 10:20 AM");
+        assert_eq!(lines.last().unwrap(), &format!("   Next retry: {}", local("2026-01-22T10:20:00Z").h12()));
         let pending =
             delivery(json!({"id":"dlv_3","webhookId":"wh_1","eventId":"evt_3","event":"lead.created",
             "attempt":1,"status":"pending","createdAt":"2026-01-22T10:15:00Z"}));

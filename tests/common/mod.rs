@@ -34,6 +34,8 @@ pub fn bin() -> Command {
     let cfg = std::env::temp_dir().join(format!("scopien-hooks-test-none-{}", std::process::id()));
     cmd.env("SCOPIEN_CONFIG", cfg.join("config.toml"));
     cmd.env("NO_COLOR", "1");
+    // Human views show local time; tests read them in UTC unless they set TZ.
+    cmd.env("TZ", "UTC");
     cmd
 }
 

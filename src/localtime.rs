@@ -1,0 +1,130 @@
+//! Times for people: the local wall clock (the `TZ` variable or the system's
+//! zone), as terminals and the docs' "Recent Deliveries" view show them. Wire
+//! formats stay RFC 3339 UTC; only human views use this.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A broken-down local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Local {
+    /// e.g. 2026
+    pub year: i32,
+    /// 1..=12
+    pub month: u32,
+    /// 1..=31
+    pub day: u32,
+    /// 0..=23
+    pub hour: u32,
+    /// 0..=59
+    pub minute: u32,
+    /// 0..=60
+    pub second: u32,
+}
+
+/// `t` in the local time zone (UTC where the zone cannot be read).
+pub fn local(t: SystemTime) -> Local {
+    let secs = match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    };
+    from_unix(secs)
+}
+
+#[cfg(unix)]
+fn from_unix(secs: i64) -> Local {
+    let t: libc::time_t = secs as libc::time_t;
+    // SAFETY: `localtime_r` writes only into the `tm` we own and reads `t`; it
+    // is the re-entrant form, safe to call from any thread.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if !ok {
+        return utc(secs);
+    }
+    Local {
+        year: tm.tm_year + 1900,
+        month: (tm.tm_mon + 1) as u32,
+        day: tm.tm_mday as u32,
+        hour: tm.tm_hour as u32,
+        minute: tm.tm_min as u32,
+        second: tm.tm_sec as u32,
+    }
+}
+
+#[cfg(not(unix))]
+fn from_unix(secs: i64) -> Local {
+    utc(secs)
+}
+
+fn utc(secs: i64) -> Local {
+    let t = UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64);
+    let s = humantime::format_rfc3339_seconds(t).to_string();
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse().ok()).unwrap_or(0);
+    Local {
+        year: num(0..4) as i32,
+        month: num(5..7),
+        day: num(8..10),
+        hour: num(11..13),
+        minute: num(14..16),
+        second: num(17..19),
+    }
+}
+
+impl Local {
+    /// `HH:MM:SS`
+    pub fn hms(&self) -> String {
+        format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second)
+    }
+
+    /// `YYYY-MM-DD`
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `10:45 AM`, as the docs' delivery log writes it.
+    pub fn h12(&self) -> String {
+        let (h, half) = match self.hour {
+            0 => (12, "AM"),
+            1..=11 => (self.hour, "AM"),
+            12 => (12, "PM"),
+            h => (h - 12, "PM"),
+        };
+        format!("{h}:{:02} {half}", self.minute)
+    }
+}
+
+/// `HH:MM:SS` of `t`, local.
+pub fn hms(t: SystemTime) -> String {
+    local(t).hms()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn formats() {
+        let l = Local { year: 2026, month: 1, day: 22, hour: 0, minute: 5, second: 9 };
+        assert_eq!(l.hms(), "00:05:09");
+        assert_eq!(l.date(), "2026-01-22");
+        assert_eq!(l.h12(), "12:05 AM");
+        assert_eq!(Local { hour: 12, ..l }.h12(), "12:05 PM");
+        assert_eq!(Local { hour: 22, ..l }.h12(), "10:05 PM");
+        assert_eq!(Local { hour: 9, ..l }.h12(), "9:05 AM");
+    }
+
+    #[test]
+    fn utc_fallback_breaks_down_correctly() {
+        let l = utc(1_769_079_600 + 3_723);
+        assert_eq!((l.year, l.month, l.day, l.hour, l.minute, l.second), (2026, 1, 22, 12, 2, 3));
+    }
+
+    #[test]
+    fn local_differs_from_utc_by_whole_minutes_only() {
+        // Whatever the zone, seconds agree and the date is within a day.
+        let t = UNIX_EPOCH + Duration::from_secs(1_769_079_600 + 42);
+        let (l, u) = (local(t), utc(1_769_079_600 + 42));
+        assert_eq!(l.second, u.second);
+        assert!(l.day.abs_diff(u.day) <= 1 || l.month != u.month);
+    }
+}
