@@ -11,6 +11,7 @@ pub mod config;
 pub mod emulator;
 pub mod env;
 pub mod error;
+pub mod hop_by_hop;
 pub mod ids;
 pub mod listen;
 pub mod localtime;

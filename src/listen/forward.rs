@@ -26,21 +26,6 @@ use crate::error::{Error, Result, io_reason};
 /// The most of an app's answer relayed back; a larger one is a 502.
 pub const MAX_ANSWER: usize = 4 << 20;
 
-/// Headers that describe one connection, not the message (RFC 9110 §7.6.1),
-/// plus `Host` (the target's own is written) and `Expect` (the body is sent whole).
-const HOP_BY_HOP: [HeaderName; 10] = [
-    header::CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    header::PROXY_AUTHENTICATE,
-    header::PROXY_AUTHORIZATION,
-    HeaderName::from_static("proxy-connection"),
-    header::TE,
-    header::TRAILER,
-    header::TRANSFER_ENCODING,
-    header::UPGRADE,
-    header::HOST,
-];
-
 /// How a forward ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -260,7 +245,12 @@ pub fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
         .collect();
     let mut out = HeaderMap::with_capacity(incoming.len());
     for (name, value) in incoming {
-        if HOP_BY_HOP.contains(name) || name == header::EXPECT || named.contains(name) {
+        // Host: the target's own is written; Expect: the body is sent whole.
+        if crate::hop_by_hop::HEADERS.contains(name)
+            || name == header::HOST
+            || name == header::EXPECT
+            || named.contains(name)
+        {
             continue;
         }
         out.append(name.clone(), value.clone());

@@ -29,23 +29,8 @@ use super::stats::{DeliveryRecord, KEEP_DELIVERIES, Tally};
 use super::target::Target;
 use super::transport::{Attempt, Client};
 
-/// Saved headers that described the old hop or are set afresh for the new request.
-const DROPPED_HEADERS: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "expect",
-    "host",
-    "content-length",
-    "user-agent",
-    HEADER_LOWER,
-];
+/// Saved headers set afresh for the new request (besides the hop-by-hop ones).
+const DROPPED_HEADERS: &[&str] = &["expect", "host", "content-length", "user-agent", HEADER_LOWER];
 
 /// One event of a saved batch.
 #[derive(Debug, Deserialize)]
@@ -120,7 +105,7 @@ pub fn parse_line(line: &[u8]) -> std::result::Result<Saved, Skip> {
             signature = HeaderValue::from_str(value).ok();
             continue;
         }
-        if DROPPED_HEADERS.contains(&lower.as_str()) {
+        if crate::hop_by_hop::is_hop_by_hop(&lower) || DROPPED_HEADERS.contains(&lower.as_str()) {
             continue;
         }
         if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(lower.as_bytes()), HeaderValue::from_str(value)) {
