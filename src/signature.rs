@@ -12,6 +12,8 @@ pub const HEADER: &str = "X-Scopien-Signature";
 pub const HEADER_LOWER: &str = "x-scopien-signature";
 /// The prefix senders write before the hex digest.
 pub const PREFIX: &str = "sha256=";
+/// The longest header value: the prefix and 64 hex digits.
+pub const MAX_HEADER_LEN: usize = PREFIX.len() + 64;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -48,18 +50,24 @@ impl Signer {
         self.mac.clone().chain_update(body).finalize().into_bytes().into()
     }
 
+    /// Writes the header value for `body` (`sha256=<hex>` or bare `<hex>`) into
+    /// `buf` and returns it, with no allocation (the sender's hot path).
+    pub fn encode<'b>(&self, body: &[u8], buf: &'b mut [u8; MAX_HEADER_LEN]) -> &'b str {
+        let start = match self.format {
+            SignatureFormat::Prefixed => {
+                buf[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
+                PREFIX.len()
+            }
+            SignatureFormat::Bare => 0,
+        };
+        // 32 bytes always make 64 hex digits, which fit the buffer.
+        hex::encode_to_slice(self.digest(body), &mut buf[start..start + 64]).expect("64 hex digits");
+        std::str::from_utf8(&buf[..start + 64]).expect("hex is ASCII")
+    }
+
     /// The header value for `body`: `sha256=<hex>` or bare `<hex>`.
     pub fn header_value(&self, body: &[u8]) -> String {
-        let digest = self.digest(body);
-        let mut out = String::with_capacity(PREFIX.len() + 64);
-        if self.format == SignatureFormat::Prefixed {
-            out.push_str(PREFIX);
-        }
-        let mut hex_buf = [0u8; 64];
-        // Encoding into a fixed buffer cannot fail: 32 bytes always make 64 hex digits.
-        hex::encode_to_slice(digest, &mut hex_buf).expect("64-byte buffer for a 32-byte digest");
-        out.push_str(std::str::from_utf8(&hex_buf).expect("hex is ASCII"));
-        out
+        self.encode(body, &mut [0; MAX_HEADER_LEN]).to_string()
     }
 }
 

@@ -12,10 +12,9 @@ use http::HeaderValue;
 use rand::RngExt;
 use rand::distr::Alphanumeric;
 
-use crate::cli::SignatureFormat;
 use crate::ids;
 use crate::payload::{self, Template};
-use crate::signature::{PREFIX, Signer};
+use crate::signature::{MAX_HEADER_LEN, Signer};
 
 const BATCH_OPEN: &[u8] = br#"{"events":["#;
 const BATCH_CLOSE: &[u8] = b"]}";
@@ -49,18 +48,9 @@ impl std::fmt::Debug for EventId {
 }
 
 /// The signature header value for `body`, written without intermediate strings.
-pub fn signature_value(signer: &Signer, format: SignatureFormat, body: &[u8]) -> HeaderValue {
-    let digest = signer.digest(body);
-    let mut buf = [0u8; 71];
-    let start = match format {
-        SignatureFormat::Prefixed => {
-            buf[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
-            PREFIX.len()
-        }
-        SignatureFormat::Bare => 0,
-    };
-    hex::encode_to_slice(digest, &mut buf[start..start + 64]).expect("64 hex digits for 32 bytes");
-    HeaderValue::from_bytes(&buf[..start + 64]).expect("hex is a valid header value")
+pub fn signature_value(signer: &Signer, body: &[u8]) -> HeaderValue {
+    let mut buf = [0u8; MAX_HEADER_LEN];
+    HeaderValue::from_str(signer.encode(body, &mut buf)).expect("hex is a valid header value")
 }
 
 /// The current RFC 3339 timestamp, formatted at most once per second.
@@ -111,7 +101,6 @@ pub struct Outgoing {
 pub struct Generator {
     source: Source,
     signer: Option<Signer>,
-    format: SignatureFormat,
     /// Wrap events as `{"events":[…]}` (set by `--batch`, even for a batch of one).
     batched: bool,
     clock: Clock,
@@ -127,17 +116,11 @@ impl Clone for Clock {
 
 impl Generator {
     /// A generator of catalog events.
-    pub fn events(
-        template: Template,
-        signer: Option<Signer>,
-        format: SignatureFormat,
-        batched: bool,
-    ) -> Generator {
+    pub fn events(template: Template, signer: Option<Signer>, batched: bool) -> Generator {
         let size_hint = template.render("evt_000000000000000000000000", "2026-01-22T11:00:00Z").len();
         Generator {
             source: Source::Events(Arc::new(template)),
             signer,
-            format,
             batched,
             clock: Clock::default(),
             ids: Vec::new(),
@@ -146,8 +129,8 @@ impl Generator {
     }
 
     /// A generator that always sends `body`, signed once here (when there is a signer).
-    pub fn fixed(body: Bytes, signer: Option<Signer>, format: SignatureFormat) -> Generator {
-        let signature = signer.as_ref().map(|s| signature_value(s, format, &body));
+    pub fn fixed(body: Bytes, signer: Option<Signer>) -> Generator {
+        let signature = signer.as_ref().map(|s| signature_value(s, &body));
         let event_id = match payload::parse_delivery(&body) {
             Ok(payload::Delivery::Single(v)) => v.get("id").and_then(|i| i.as_str()).map(str::to_string),
             _ => None,
@@ -156,7 +139,6 @@ impl Generator {
             size_hint: body.len(),
             source: Source::Fixed { body, signature, event_id },
             signer,
-            format,
             batched: false,
             clock: Clock::default(),
             ids: Vec::new(),
@@ -194,7 +176,7 @@ impl Generator {
                 if self.batched {
                     body.extend_from_slice(BATCH_CLOSE);
                 }
-                let signature = self.signer.as_ref().map(|s| signature_value(s, self.format, &body));
+                let signature = self.signer.as_ref().map(|s| signature_value(s, &body));
                 Outgoing { body: Bytes::from(body), signature }
             }
         }
@@ -220,16 +202,12 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::SignatureFormat;
     use crate::signature::{self, Verifier};
 
     fn generator(batched: bool) -> Generator {
         let signer = Signer::new("whsec_test", SignatureFormat::Prefixed);
-        Generator::events(
-            Template::sample("lead.created", None),
-            Some(signer),
-            SignatureFormat::Prefixed,
-            batched,
-        )
+        Generator::events(Template::sample("lead.created", None), Some(signer), batched)
     }
 
     #[test]
@@ -270,7 +248,7 @@ mod tests {
     fn bare_format_and_fixed_bodies() {
         let signer = Signer::new("s3cret", SignatureFormat::Bare);
         let body = Bytes::from_static(br#"{"id":"evt_x","event":"lead.created"}"#);
-        let mut g = Generator::fixed(body.clone(), Some(signer), SignatureFormat::Bare);
+        let mut g = Generator::fixed(body.clone(), Some(signer));
         let out = g.build(1);
         assert_eq!(out.body, body);
         assert_eq!(out.signature.unwrap(), signature::sign("s3cret", &body, SignatureFormat::Bare).as_str());
@@ -279,8 +257,7 @@ mod tests {
 
     #[test]
     fn without_a_signer_nothing_is_signed() {
-        let mut g =
-            Generator::events(Template::sample("lead.created", None), None, SignatureFormat::Prefixed, false);
+        let mut g = Generator::events(Template::sample("lead.created", None), None, false);
         let out = g.build(1);
         assert!(out.signature.is_none());
         assert!(serde_json::from_slice::<serde_json::Value>(&out.body).is_ok());

@@ -79,14 +79,11 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
                 }
                 _ => args.event.clone(),
             };
-            (Generator::fixed(body, signer, args.signature_format), name)
+            (Generator::fixed(body, signer), name)
         }
         None => {
             let template = Template::sample(&args.event, patch.as_ref());
-            (
-                Generator::events(template, signer, args.signature_format, args.batch.is_some()),
-                args.event.clone(),
-            )
+            (Generator::events(template, signer, args.batch.is_some()), args.event.clone())
         }
     };
 

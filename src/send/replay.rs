@@ -187,7 +187,7 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
             continue;
         }
         let signature = match &signer {
-            Some(s) => Some(signature_value(s, args.signature_format, &saved.body)),
+            Some(s) => Some(signature_value(s, &saved.body)),
             None => saved.signature.clone(),
         };
         if signature.is_none() {
