@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Dir, Reply, Running, TestServer, WAIT, bin, cmd, doc_signature};
+use common::{Dir, Out, Reply, Running, TestServer, WAIT, bin, cmd, doc_signature, run};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk_test_emulator";
@@ -21,34 +21,6 @@ fn emulator() -> Running {
     let mut c = bin();
     c.args(["emulate", "--port", "0", "--in-memory", "--time-scale", "0.001"]);
     Running::start(c)
-}
-
-/// What one run of the binary did.
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
-    }
-
-    fn ok(self) -> Out {
-        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        self
-    }
-}
-
-fn run(mut c: assert_cmd::Command, args: &[&str]) -> Out {
-    let out = c.args(args).timeout(WAIT).output().expect("run the binary");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// The CLI pointed at `emu` with its key, as flags.

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{Dir, Recorded, Reply, TestServer, WAIT, bin, closed_port, cmd};
+use common::{Dir, Recorded, Reply, TestServer, WAIT, bin, closed_port, cmd, run};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk_live_9f8e7d6c5b4a3z2y1c123";
@@ -41,21 +41,6 @@ fn api(server: &TestServer) -> assert_cmd::Command {
     let mut c = cmd();
     c.args(["--api-base", &server.url("/v1"), "--api-key", KEY]);
     c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(mut c: assert_cmd::Command, args: &[&str]) -> Out {
-    let out = c.args(args).timeout(WAIT).output().expect("run the binary");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 fn assert_authorised(req: &Recorded) {

@@ -44,6 +44,37 @@ pub fn cmd() -> assert_cmd::Command {
     assert_cmd::Command::from_std(bin())
 }
 
+/// A finished run of the binary: exit code and its output as text.
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    /// stdout parsed as JSON (panics with both streams when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+    }
+
+    /// Asserts exit 0 (showing both streams otherwise).
+    pub fn ok(self) -> Out {
+        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+}
+
+/// Runs `c` with `args` to completion (bounded by [`WAIT`]).
+pub fn run(mut c: assert_cmd::Command, args: &[&str]) -> Out {
+    let out = c.args(args).timeout(WAIT).output().expect("run the binary");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// A request as a test server received it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
