@@ -1,7 +1,7 @@
 //! Signing and verifying a delivery-sized (600 B) and a large (64 KiB) body.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use scopien_hooks::cli::SignatureFormat;
+use scopien_hooks::signature::SignatureFormat;
 use scopien_hooks::signature::{Signer, Verifier};
 
 fn bodies() -> Vec<(&'static str, Vec<u8>)> {

@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::ids;
+use crate::output::ColorChoice;
+use crate::signature::SignatureFormat;
 use crate::units;
 
 const AFTER_HELP: &str = "\
@@ -61,28 +63,6 @@ pub struct GlobalArgs {
     /// Never prompt; assume yes where a confirmation is asked
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
-}
-
-/// `--color` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when the output is a terminal and NO_COLOR is unset
-    #[default]
-    Auto,
-    /// Always colour
-    Always,
-    /// Never colour
-    Never,
-}
-
-/// How a signature header value is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum SignatureFormat {
-    /// `sha256=<hex>`, as the docs' signature section sends it
-    #[default]
-    Prefixed,
-    /// Bare `<hex>`, as the docs' quick-start receivers compare it
-    Bare,
 }
 
 /// Every command.

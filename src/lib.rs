@@ -8,11 +8,13 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod context;
 pub mod emulator;
 pub mod env;
 pub mod error;
 pub mod hop_by_hop;
 pub mod ids;
+pub mod input;
 pub mod listen;
 pub mod localtime;
 pub mod manage;
@@ -54,7 +56,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
     }
     let (message, hint) = compact_clap_error(&e.to_string());
-    let printer = output::Printer::new(false, cli::ColorChoice::Auto, output::Verbosity::Normal);
+    let printer = output::Printer::new(false, output::ColorChoice::Auto, output::Verbosity::Normal);
     printer.error(&Error::usage(message).with_hint(hint));
     ExitCode::from(2)
 }
@@ -88,9 +90,9 @@ fn compact_clap_error(text: &str) -> (String, String) {
 
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: cli::Cli) -> ExitCode {
-    let settings = settings::Settings::resolve(&cli.global);
+    let settings = commands::resolve_settings(&cli.global);
     let printer = settings.printer();
-    let ctx = commands::Context { settings, printer };
+    let ctx = context::Context { settings, printer };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

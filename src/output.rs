@@ -8,9 +8,20 @@ use std::io::{self, IsTerminal, Write};
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::cli::ColorChoice;
 use crate::env;
 use crate::error::Error;
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the output is a terminal and NO_COLOR is unset
+    #[default]
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
 
 /// How much to say on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
 use crate::config::{self, ConfigFile};
 use crate::env;
 use crate::error::{Error, Result};
-use crate::output::{Printer, Verbosity};
+use crate::output::{ColorChoice, Printer, Verbosity};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +32,30 @@ pub struct Sourced<T> {
     pub source: Source,
 }
 
+/// The global options as given on the command line, before the environment and
+/// the config file are consulted.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalFlags {
+    /// `--api-key`.
+    pub api_key: Option<String>,
+    /// `--api-base`.
+    pub api_base: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--json`.
+    pub json: bool,
+    /// `--color`.
+    pub color: ColorChoice,
+    /// How many `-v`.
+    pub verbose: u8,
+    /// `-q`.
+    pub quiet: bool,
+    /// `-y`.
+    pub yes: bool,
+}
+
 /// Everything the global options decide.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -51,7 +74,7 @@ pub struct Settings {
     /// `--json`.
     pub json: bool,
     /// `--color`.
-    pub color: crate::cli::ColorChoice,
+    pub color: ColorChoice,
     /// `-v`/`-q`.
     pub verbosity: Verbosity,
     /// `-y`: never prompt.
@@ -65,7 +88,7 @@ fn pick<T>(flag: Option<T>, env_value: Option<T>) -> Option<Sourced<T>> {
 
 impl Settings {
     /// Resolves the global options against the environment and the config file.
-    pub fn resolve(global: &GlobalArgs) -> Settings {
+    pub fn resolve(global: &GlobalFlags) -> Settings {
         let profile = pick(global.profile.clone(), env::var(env::PROFILE))
             .unwrap_or(Sourced { value: env::DEFAULT_PROFILE.to_string(), source: Source::Default });
         let config_path = pick(global.config.clone(), env::var(env::CONFIG).map(PathBuf::from))

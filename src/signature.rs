@@ -4,8 +4,6 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::cli::SignatureFormat;
-
 /// The header that carries the signature.
 pub const HEADER: &str = "X-Scopien-Signature";
 /// The header name in lowercase, as HTTP/1 libraries store it.
@@ -14,6 +12,16 @@ pub const HEADER_LOWER: &str = "x-scopien-signature";
 pub const PREFIX: &str = "sha256=";
 /// The longest header value: the prefix and 64 hex digits.
 pub const MAX_HEADER_LEN: usize = PREFIX.len() + 64;
+
+/// How a signature header value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SignatureFormat {
+    /// `sha256=<hex>`, as the docs' signature section sends it
+    #[default]
+    Prefixed,
+    /// Bare `<hex>`, as the docs' quick-start receivers compare it
+    Bare,
+}
 
 type HmacSha256 = Hmac<Sha256>;
 

@@ -715,7 +715,7 @@ mod tests {
     fn rejects_bad_ids_and_bases() {
         assert!(webhook_path("wh_../x", "").is_err());
         assert_eq!(webhook_path("wh_ok", "/test").unwrap().0, "webhooks/wh_ok/test");
-        let p = Printer::new(false, crate::cli::ColorChoice::Never, Verbosity::Quiet);
+        let p = Printer::new(false, crate::output::ColorChoice::Never, Verbosity::Quiet);
         assert!(Client::new("ftp://x/v1", "sk_test_abc", p.clone()).is_err());
         assert!(Client::new("not a url", "sk_test_abc", p.clone()).is_err());
         let c = Client::new("http://127.0.0.1:9/v1", "sk_test_abcdef123456", p).unwrap();

@@ -4,7 +4,7 @@ use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
 
 use crate::cli::{Cli, CompletionsArgs};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 
 /// The binary name completions are written for.

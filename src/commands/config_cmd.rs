@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::ids::redact;
 use crate::settings::Source;

@@ -5,7 +5,7 @@ use comfy_table::{Table, presets};
 use serde_json::json;
 
 use crate::catalog::EVENTS;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 
 /// Prints the catalog as a table, or `[{"name","description"}]` with `--json`.

@@ -5,19 +5,16 @@ pub mod config_cmd;
 pub mod events;
 pub mod sign;
 
-use crate::cli::Command;
+use crate::cli::{Command, GlobalArgs};
+use crate::context::Context;
 use crate::error::{ExitStatus, Result};
-use crate::output::Printer;
-use crate::settings::Settings;
+use crate::settings::{GlobalFlags, Settings};
 use crate::{emulator, ids, listen, manage, send};
 
-/// What every command gets: the resolved settings and the printer.
-#[derive(Debug, Clone)]
-pub struct Context {
-    /// Resolved global settings.
-    pub settings: Settings,
-    /// Output.
-    pub printer: Printer,
+/// Resolves the global options (flag > env > config profile > default).
+pub fn resolve_settings(global: &GlobalArgs) -> Settings {
+    let GlobalArgs { api_key, api_base, profile, config, json, color, verbose, quiet, yes } = global.clone();
+    Settings::resolve(&GlobalFlags { api_key, api_base, profile, config, json, color, verbose, quiet, yes })
 }
 
 /// Runs one command.

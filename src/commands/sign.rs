@@ -1,32 +1,13 @@
 //! `sign` and `verify`: signatures of exact payload bytes.
 
-use std::io::Read;
-use std::path::Path;
-
 use serde_json::json;
 
 use crate::cli::{SignArgs, VerifyArgs};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
+use crate::input::read_payload;
 use crate::settings::{require_secret, secrets_or_env};
 use crate::signature::{Signer, Verifier};
-
-/// Reads a payload's exact bytes from a file, or stdin for `-` or nothing.
-pub fn read_payload(path: Option<&Path>) -> Result<Vec<u8>> {
-    match path {
-        Some(p) if p != Path::new("-") => {
-            std::fs::read(p).map_err(|e| Error::unreadable("payload file", p, &e))
-        }
-        _ => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::usage(format!("cannot read the payload from stdin: {e}")))?;
-            Ok(buf)
-        }
-    }
-}
 
 /// `sign`: prints the header value.
 pub fn sign(args: &SignArgs, ctx: &Context) -> Result<ExitStatus> {

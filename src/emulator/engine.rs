@@ -19,9 +19,8 @@ use super::log::{AttemptLine, Logger};
 use super::pacer::Pacer;
 use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
 use super::store::{Store, StoreError};
-use crate::cli::SignatureFormat;
 use crate::payload;
-use crate::signature::{self, Signer};
+use crate::signature::{self, SignatureFormat, Signer};
 use crate::units::{self, Schedule};
 
 /// Bytes of an answer kept in the delivery log.

@@ -26,7 +26,7 @@ use std::time::Duration;
 use colored::Colorize;
 
 use crate::cli::{EmulateArgs, TriggerArgs};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result, io_reason};
 use crate::ids;
 use crate::output::{Verbosity, eprintln_safe};

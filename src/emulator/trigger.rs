@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::api::client::{Client, ClientError};
 use crate::cli::TriggerArgs;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::settings::{Settings, Source};
 use crate::{catalog, payload};

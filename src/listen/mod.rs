@@ -29,7 +29,7 @@ use colored::Colorize;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::ListenArgs;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::output::eprintln_safe;
 use crate::signals::Signals;

@@ -6,8 +6,8 @@
 use serde_json::json;
 
 use crate::api::client::{Client, ClientError};
-use crate::commands::Context;
 use crate::config::ConfigFile;
+use crate::context::Context;
 use crate::env;
 use crate::error::{Error, ExitStatus, Result};
 use crate::ids::redact;

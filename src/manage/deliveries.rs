@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::api::client::{Client, ClientError};
 use crate::api::models::{Delivery, DeliveryStatus};
 use crate::cli::{DeliveriesArgs, RedeliverArgs};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::manage::views;
 

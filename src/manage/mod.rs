@@ -14,7 +14,7 @@ pub mod webhooks;
 
 use crate::api::client::Client;
 use crate::cli::Command;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 
 /// Makes the API client (which needs an API key) once a command's own checks have

@@ -9,7 +9,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Password};
 
 use crate::catalog::{self, EVENTS};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::manage::checks;
 

@@ -5,7 +5,7 @@
 use crate::api::models::CreateWebhook;
 use crate::catalog;
 use crate::cli::ListenArgs;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::ids;
 use crate::listen;

@@ -7,7 +7,7 @@ use crate::api::client::Client;
 use crate::api::models::{CreateWebhook, Delivery, UpdateWebhook, Webhook};
 use crate::catalog;
 use crate::cli::{CreateArgs, GetArgs, IdArg, ListArgs, SendTestArgs, UpdateArgs};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::manage::prompts::{self, Prompter};
 use crate::manage::views::{self, Secret};
@@ -304,7 +304,7 @@ mod tests {
         let settings = crate::settings::Settings::resolve(&Default::default());
         let printer = crate::output::Printer::new(
             true,
-            crate::cli::ColorChoice::Never,
+            crate::output::ColorChoice::Never,
             crate::output::Verbosity::Quiet,
         );
         Context { settings, printer }

@@ -202,7 +202,7 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::SignatureFormat;
+    use crate::signature::SignatureFormat;
     use crate::signature::{self, Verifier};
 
     fn generator(batched: bool) -> Generator {

@@ -32,7 +32,7 @@ use serde_json::json;
 
 use crate::catalog;
 use crate::cli::{ReplayArgs, SendTestArgs};
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::payload::{self, Template};
 use crate::settings;
@@ -159,7 +159,7 @@ pub async fn replay(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
 
 /// The `--payload` bytes: a file, or stdin for `-` (as `sign` and `verify` read it).
 fn read_payload(path: &Path) -> Result<Bytes> {
-    crate::commands::sign::read_payload(Some(path)).map(Bytes::from)
+    crate::input::read_payload(Some(path)).map(Bytes::from)
 }
 
 /// Prints the first request as a `curl` command (or, with `--json`, as data) and sends nothing.

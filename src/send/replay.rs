@@ -17,7 +17,7 @@ use tokio::io::AsyncBufReadExt;
 
 use crate::catalog;
 use crate::cli::ReplayArgs;
-use crate::commands::Context;
+use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::signature::{HEADER_LOWER, Signer};
 
@@ -135,7 +135,7 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     catalog::validate_patterns(&args.event)?;
     // `-` reads the saved lines from stdin (all of it, before sending), as `sign --payload -` does.
     let file: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if args.file == Path::new("-") {
-        Box::new(std::io::Cursor::new(crate::commands::sign::read_payload(None)?))
+        Box::new(std::io::Cursor::new(crate::input::read_payload(None)?))
     } else {
         Box::new(
             tokio::fs::File::open(&args.file)
