@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::ids;
 use crate::output::ColorChoice;
 use crate::signature::SignatureFormat;
-use crate::units;
+use crate::{retry, units};
 
 const AFTER_HELP: &str = "\
 Environment: SCOPIEN_API_KEY, SCOPIEN_API_BASE, SCOPIEN_PROFILE, SCOPIEN_CONFIG,
@@ -184,7 +184,7 @@ pub struct SendTestArgs {
     pub retry: bool,
     /// Waits before each attempt (the first is usually 0)
     #[arg(long, value_name = "LIST", default_value = "0,5s,30s,2m,10m,1h", value_parser = units::parse_schedule)]
-    pub retry_schedule: units::Schedule,
+    pub retry_schedule: retry::Schedule,
     /// Multiply every wait by F (for tests)
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale)]
     pub time_scale: f64,

@@ -20,11 +20,13 @@ pub mod localtime;
 pub mod manage;
 pub mod output;
 pub mod payload;
+pub mod retry;
 pub mod send;
 pub mod settings;
 pub mod signals;
 pub mod signature;
 pub mod units;
+pub mod wire;
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -1,33 +1,17 @@
-//! Event payloads: `{"id","event","timestamp","data","changes"?}` and the batch
-//! wrapper `{"events":[…]}`. A [`Template`] renders the fixed parts of an event
-//! once, so a sender producing thousands of events only writes the id and the
-//! timestamp per event.
+//! Making event payloads (the shape is [`crate::wire::Event`]): sample data with
+//! a `--data` merge-patch, fresh ids, timestamps. A [`Template`] renders the fixed
+//! parts of an event once, so a sender producing thousands of events only writes
+//! the id and the timestamp per event.
 
 use std::path::Path;
 use std::time::SystemTime;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::ids;
-
-/// One event as it travels in a delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    /// `evt_` + 24 alphanumerics.
-    pub id: String,
-    /// The event name.
-    pub event: String,
-    /// RFC 3339 UTC, whole seconds, `Z`.
-    pub timestamp: String,
-    /// The object the event is about.
-    pub data: Value,
-    /// `{field: {"old", "new"}}` where the event has changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub changes: Option<Value>,
-}
+use crate::wire::Event;
 
 /// The current time as RFC 3339 UTC with whole seconds: `2026-01-22T11:00:00Z`.
 pub fn timestamp_now() -> String {
@@ -152,60 +136,6 @@ impl Template {
     }
 }
 
-/// Wraps already-rendered events as `{"events":[e1,e2,…]}`.
-pub fn batch_body<B: AsRef<[u8]>>(events: &[B]) -> Vec<u8> {
-    let len: usize = events.iter().map(|e| e.as_ref().len() + 1).sum();
-    let mut out = Vec::with_capacity(len + 12);
-    out.extend_from_slice(br#"{"events":["#);
-    for (i, e) in events.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(e.as_ref());
-    }
-    out.extend_from_slice(b"]}");
-    out
-}
-
-/// What a delivery body holds: one event or a batch of them.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Delivery {
-    /// A single event.
-    Single(Value),
-    /// `{"events":[…]}`.
-    Batch(Vec<Value>),
-}
-
-/// Why a body is not a delivery.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseError {
-    /// Not JSON at all.
-    #[error("invalid JSON")]
-    InvalidJson,
-    /// JSON, but neither an event nor a batch.
-    #[error("not an event or batch")]
-    NotAnEvent,
-}
-
-/// Parses a delivery body: an object with a string `event` (and `id`), or `{"events":[…]}`
-/// whose every element is such an object.
-pub fn parse_delivery(body: &[u8]) -> std::result::Result<Delivery, ParseError> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| ParseError::InvalidJson)?;
-    let is_event =
-        |v: &Value| v.get("event").is_some_and(Value::is_string) && v.get("id").is_some_and(Value::is_string);
-    match value.get("events") {
-        Some(Value::Array(events)) if events.iter().all(is_event) && !events.is_empty() => {
-            let Value::Object(mut map) = value else { unreachable!("has a key, so it is an object") };
-            match map.remove("events") {
-                Some(Value::Array(events)) => Ok(Delivery::Batch(events)),
-                _ => unreachable!("checked above"),
-            }
-        }
-        _ if is_event(&value) => Ok(Delivery::Single(value)),
-        _ => Err(ParseError::NotAnEvent),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,7 +166,7 @@ mod tests {
             assert_eq!(v[field], v["data"][field], "{field}");
         }
         assert_eq!(v["disabled"], true);
-        assert!(matches!(parse_delivery(&body), Ok(Delivery::Single(_))));
+        assert!(matches!(crate::wire::parse_delivery(&body), Ok(crate::wire::Parsed::Single(_))));
     }
 
     #[test]
@@ -264,33 +194,6 @@ mod tests {
         let b = new_event("lead.created", json!({}), None);
         assert_ne!(a.id, b.id);
         assert!(a.id.starts_with("evt_") && a.id.len() == 28);
-    }
-
-    #[test]
-    fn batches() {
-        let t = Template::sample("lead.created", None);
-        let events = [t.render("evt_1", "2026-01-22T11:00:00Z"), t.render("evt_2", "2026-01-22T11:00:00Z")];
-        let body = batch_body(&events);
-        match parse_delivery(&body).unwrap() {
-            Delivery::Batch(v) => {
-                assert_eq!(v.len(), 2);
-                assert_eq!(v[1]["id"], "evt_2");
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn parse_rejects() {
-        assert_eq!(parse_delivery(b"not json"), Err(ParseError::InvalidJson));
-        assert_eq!(parse_delivery(b"[1,2]"), Err(ParseError::NotAnEvent));
-        assert_eq!(parse_delivery(br#"{"hello":1}"#), Err(ParseError::NotAnEvent));
-        assert_eq!(parse_delivery(br#"{"events":[]}"#), Err(ParseError::NotAnEvent));
-        assert_eq!(parse_delivery(br#"{"events":[{"x":1}]}"#), Err(ParseError::NotAnEvent));
-        assert!(matches!(
-            parse_delivery(br#"{"id":"evt_1","event":"lead.created"}"#),
-            Ok(Delivery::Single(_))
-        ));
     }
 
     #[test]

@@ -1,48 +1,11 @@
-//! Parsers for the values flags take: durations, sizes, rates, headers, schedules.
-//! Each returns a message clap prints as a usage error (exit 2).
+//! Parsers for the values flags take: durations, sizes, rates, scales, counts,
+//! headers and retry schedules, one function per kind of value. Each returns a
+//! message clap prints as a usage error (exit 2). Also how durations are shown.
 
 use std::time::Duration;
 
-/// Header names a user may not set: the signature and the body's type are ours.
-pub const RESERVED_HEADERS: &[&str] = &["x-scopien-signature", "content-type", "content-length"];
-
-/// The docs' retry schedule: the wait before each of the six attempts.
-pub const DEFAULT_SCHEDULE: [Duration; 6] = [
-    Duration::ZERO,
-    Duration::from_secs(5),
-    Duration::from_secs(30),
-    Duration::from_secs(120),
-    Duration::from_secs(600),
-    Duration::from_secs(3600),
-];
-
-/// A retry schedule: the wait before each attempt, the first one included.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Schedule(pub Vec<Duration>);
-
-impl Default for Schedule {
-    fn default() -> Self {
-        Schedule(DEFAULT_SCHEDULE.to_vec())
-    }
-}
-
-impl Schedule {
-    /// Number of attempts the schedule allows.
-    pub fn attempts(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The wait before attempt `n` (1-based), multiplied by `scale`; `None` past the end.
-    pub fn wait_before(&self, attempt: usize, scale: f64) -> Option<Duration> {
-        let base = *self.0.get(attempt.checked_sub(1)?)?;
-        Some(scale_duration(base, scale))
-    }
-}
-
-/// Multiplies a duration by a non-negative factor, saturating instead of panicking.
-pub fn scale_duration(d: Duration, scale: f64) -> Duration {
-    Duration::try_from_secs_f64(d.as_secs_f64() * scale).unwrap_or(Duration::MAX)
-}
+use crate::retry::Schedule;
+use crate::wire;
 
 /// A duration: humantime (`5s`, `250ms`, `2m`, `1h 30m`) or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -101,7 +64,8 @@ pub fn parse_positive_usize(s: &str) -> Result<usize, String> {
 }
 
 /// A header `K: V`. Names must be valid HTTP tokens; values valid header values;
-/// the signature, Content-Type and Content-Length are reserved.
+/// the names in [`wire::RESERVED_HEADERS`] (the signature, Content-Type, framing
+/// and connection headers) are refused.
 pub fn parse_header(s: &str) -> Result<(String, String), String> {
     let Some((name, value)) = s.split_once(':') else {
         return Err(format!("header '{s}' must look like 'Name: value'"));
@@ -114,7 +78,7 @@ pub fn parse_header(s: &str) -> Result<(String, String), String> {
     if http::HeaderValue::from_str(value).is_err() {
         return Err(format!("the value of header '{name}' has characters a header cannot carry"));
     }
-    if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+    if wire::is_reserved_header(name) {
         return Err(format!("header '{name}' is set by scopien-hooks and cannot be overridden"));
     }
     Ok((name.to_string(), value.to_string()))
@@ -153,12 +117,6 @@ mod tests {
     fn schedule_default_matches_docs() {
         let s = parse_schedule("0,5s,30s,2m,10m,1h").unwrap();
         assert_eq!(s, Schedule::default());
-        assert_eq!(s.attempts(), 6);
-        assert_eq!(s.wait_before(1, 1.0), Some(Duration::ZERO));
-        assert_eq!(s.wait_before(2, 0.1), Some(Duration::from_millis(500)));
-        assert_eq!(s.wait_before(6, 1.0), Some(Duration::from_secs(3600)));
-        assert_eq!(s.wait_before(7, 1.0), None);
-        assert_eq!(s.wait_before(0, 1.0), None);
         assert!(parse_schedule("0,,5s").is_err());
     }
 
@@ -188,11 +146,5 @@ mod tests {
         assert!(parse_rate("inf").is_err());
         assert!(parse_scale("-1").is_err());
         assert_eq!(parse_scale("0.01").unwrap(), 0.01);
-    }
-
-    #[test]
-    fn scaling_saturates() {
-        assert_eq!(scale_duration(Duration::from_secs(10), 0.5), Duration::from_secs(5));
-        assert_eq!(scale_duration(Duration::from_secs(u64::MAX), 1e10), Duration::MAX);
     }
 }

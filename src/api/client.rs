@@ -18,6 +18,7 @@ use crate::api::models::{CreateWebhook, Delivery, Page, TestRequest, UpdateWebho
 use crate::error::Error;
 use crate::ids;
 use crate::output::{Printer, Verbosity};
+use crate::wire;
 
 /// The header that makes a POST safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -545,15 +546,8 @@ fn json_body<T: serde::Serialize>(value: &T) -> Bytes {
 /// `{"events":[item,item,…]}` with `item` (already JSON) repeated `n` times,
 /// written without re-serialising it.
 fn bulk_body(item: &[u8], n: usize) -> Bytes {
-    let mut body = Vec::with_capacity((item.len() + 1) * n + 16);
-    body.extend_from_slice(b"{\"events\":[");
-    for i in 0..n {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(item);
-    }
-    body.extend_from_slice(b"]}");
+    let mut body = Vec::with_capacity(wire::batch_len(n, item.len() * n));
+    wire::write_batch(&mut body, n, |out| out.extend_from_slice(item));
     Bytes::from(body)
 }
 

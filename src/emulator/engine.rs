@@ -19,9 +19,10 @@ use super::log::{AttemptLine, Logger};
 use super::pacer::Pacer;
 use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
 use super::store::{Store, StoreError};
-use crate::payload;
+use crate::retry::Schedule;
 use crate::signature::{self, SignatureFormat, Signer};
-use crate::units::{self, Schedule};
+use crate::units;
+use crate::wire;
 
 /// Bytes of an answer kept in the delivery log.
 pub const RESPONSE_BODY_LIMIT: usize = 4096;
@@ -224,7 +225,7 @@ impl Engine {
         tokio::time::sleep(clock::until(claim.slot_ms)).await;
         let count = claim.bodies.len();
         let body: Vec<u8> = if claim.batch {
-            payload::batch_body(&claim.bodies)
+            wire::batch_body(&claim.bodies)
         } else {
             claim.bodies.into_iter().next().unwrap_or_default()
         };

@@ -79,7 +79,7 @@ mod tests {
     fn other_events_are_the_plain_envelope() {
         let (data, changes) = catalog::sample("opportunity.updated");
         let ev = new_event("opportunity.updated", data.clone(), changes.as_ref());
-        let parsed: payload::Event = serde_json::from_slice(&ev.body).unwrap();
+        let parsed: crate::wire::Event = serde_json::from_slice(&ev.body).unwrap();
         assert_eq!(parsed.data, data);
         assert_eq!(parsed.changes, changes);
         assert_eq!(ev.data, data);

@@ -119,7 +119,7 @@ pub fn tick(
                 id: r.get(0)?,
                 url: r.get(1)?,
                 secret: r.get(2)?,
-                headers: headers.into_iter().filter(|(k, _)| !validate::is_reserved_header(k)).collect(),
+                headers: headers.into_iter().filter(|(k, _)| !crate::wire::is_reserved_header(k)).collect(),
             }))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
@@ -209,7 +209,7 @@ fn close_batches(c: &Connection, now: i64, time_scale: f64) -> rusqlite::Result<
     let mut wake = None;
     for w in webhooks {
         let size = validate::batch_size(&w).max(1);
-        let wait_ms = super::clock::millis(crate::units::scale_duration(
+        let wait_ms = super::clock::millis(crate::retry::scale_duration(
             std::time::Duration::from_secs(validate::batch_wait(&w)),
             time_scale,
         ));

@@ -15,9 +15,6 @@ pub const MAX_BATCH_SIZE: u32 = 100;
 pub const DEFAULT_MAX_WAIT_TIME: u64 = 60;
 /// Longest `maxWaitTime` accepted: a day.
 pub const MAX_WAIT_TIME: u64 = 86_400;
-/// Headers the delivery engine writes itself; custom headers never replace them.
-pub const RESERVED_HEADERS: &[&str] =
-    &["content-type", "x-scopien-signature", "content-length", "host", "transfer-encoding", "connection"];
 
 /// A fresh webhook from a create request, or why the request is invalid.
 pub fn new_webhook(req: CreateWebhook, now: &str) -> Result<Webhook, String> {
@@ -179,11 +176,6 @@ fn check_batch(w: &mut Webhook) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether a custom header may be sent (the engine's own headers always win).
-pub fn is_reserved_header(name: &str) -> bool {
-    RESERVED_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(name))
-}
-
 /// Parses a JSON body into `T`, telling malformed JSON (400) from a wrong shape (422).
 pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, BodyError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))?;
@@ -260,7 +252,7 @@ mod tests {
     fn body_errors() {
         assert!(matches!(parse_body::<CreateWebhook>(b"{nope"), Err(BodyError::Malformed(_))));
         assert!(matches!(parse_body::<CreateWebhook>(br#"{"url": 3}"#), Err(BodyError::Invalid(_))));
-        assert!(is_reserved_header("X-Scopien-Signature"));
-        assert!(!is_reserved_header("Authorization"));
+        assert!(crate::wire::is_reserved_header("X-Scopien-Signature"));
+        assert!(!crate::wire::is_reserved_header("Authorization"));
     }
 }

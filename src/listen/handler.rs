@@ -36,15 +36,15 @@ use super::body::{self, BodyError};
 use super::dedupe::{Attempts, Seen};
 use super::forward::{Forwarder, Outcome};
 use super::options::{Options, VerifyMode};
-use super::parse::{self, EventRef};
+use super::parse;
 use super::record::Record;
 use super::render::{self, Style};
 use super::save::SaveFile;
 use super::sink::Sink;
 use super::summary::Stats;
 use crate::output::Printer;
-use crate::payload::ParseError;
 use crate::signature::{self, VerifyError};
+use crate::wire::{self, EventRef, ParseError};
 
 /// The response body type of every answer.
 pub type Body = Full<Bytes>;
@@ -284,7 +284,7 @@ impl State {
                         let (reason, detail) = verify_reason(e);
                         // Name the event the body claims to be, so a rejected delivery can be
                         // told apart (the body is still untrusted: nothing else is done with it).
-                        let claimed = parse::parse(&body).ok();
+                        let claimed = wire::parse_delivery(&body).ok();
                         return self.reject(
                             Record {
                                 verified: Some(false),
@@ -305,7 +305,7 @@ impl State {
         let base = Record { verified, ..base };
 
         // 5. shape
-        let parsed = match parse::parse(&body) {
+        let parsed = match wire::parse_delivery(&body) {
             Ok(p) => p,
             Err(e) => {
                 let reason = parse_reason(&e);

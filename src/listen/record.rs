@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::HeaderMap;
 
 use super::forward::Forwarded;
-use super::parse::{EventRef, PayloadForm, payload_form};
+use super::parse::{PayloadForm, payload_form};
+use crate::wire::EventRef;
 
 /// One request and its outcome, borrowing from the request.
 pub struct Record<'a> {
@@ -202,7 +203,7 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 mod tests {
     use super::*;
     use crate::listen::forward::Outcome;
-    use crate::listen::parse::parse;
+    use crate::wire::parse_delivery as parse;
     use serde_json::{Value, json};
     use std::time::{Duration, UNIX_EPOCH};
 

@@ -23,10 +23,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::forward::{Forwarded, Outcome};
-use super::parse::EventRef;
 use super::record::Record;
 use crate::catalog;
 use crate::units::human_duration;
+use crate::wire::EventRef;
 
 /// Width of `HH:MM:SS ✔ `, where continuation lines start.
 const INDENT: usize = 11;
@@ -372,8 +372,8 @@ fn truncate_colored(s: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::listen::parse::parse;
     use crate::payload::Template;
+    use crate::wire::parse_delivery as parse;
     use http::HeaderMap;
     use std::time::{Duration, UNIX_EPOCH};
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
-use crate::units::Schedule;
+use crate::retry::Schedule;
 
 use super::generator::Generator;
 use super::live::Live;

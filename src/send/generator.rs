@@ -15,9 +15,7 @@ use rand::distr::Alphanumeric;
 use crate::ids;
 use crate::payload::{self, Template};
 use crate::signature::{MAX_HEADER_LEN, Signer};
-
-const BATCH_OPEN: &[u8] = br#"{"events":["#;
-const BATCH_CLOSE: &[u8] = b"]}";
+use crate::wire;
 
 /// An event id (`evt_` + 24 alphanumerics) kept on the stack.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -131,8 +129,8 @@ impl Generator {
     /// A generator that always sends `body`, signed once here (when there is a signer).
     pub fn fixed(body: Bytes, signer: Option<Signer>) -> Generator {
         let signature = signer.as_ref().map(|s| signature_value(s, &body));
-        let event_id = match payload::parse_delivery(&body) {
-            Ok(payload::Delivery::Single(v)) => v.get("id").and_then(|i| i.as_str()).map(str::to_string),
+        let event_id = match wire::parse_delivery(&body) {
+            Ok(wire::Parsed::Single(e)) => Some(e.id.into_owned()),
             _ => None,
         };
         Generator {
@@ -156,25 +154,23 @@ impl Generator {
                 // Ids and timestamps have fixed lengths, so the exact size is known:
                 // a buffer filled to capacity becomes `Bytes` without another allocation.
                 let exact = if self.batched {
-                    BATCH_OPEN.len() + self.size_hint * events + events.saturating_sub(1) + BATCH_CLOSE.len()
+                    wire::batch_len(events, self.size_hint * events)
                 } else {
                     self.size_hint
                 };
                 let mut body = Vec::with_capacity(exact);
-                if self.batched {
-                    body.extend_from_slice(BATCH_OPEN);
-                }
                 let timestamp = self.clock.now();
-                for i in 0..events {
-                    if i > 0 {
-                        body.push(b',');
-                    }
+                let ids = &mut self.ids;
+                let mut render = |out: &mut Vec<u8>| {
                     let id = EventId::fresh();
-                    template.render_into(&mut body, id.as_str(), timestamp);
-                    self.ids.push(id);
-                }
+                    template.render_into(out, id.as_str(), timestamp);
+                    ids.push(id);
+                };
                 if self.batched {
-                    body.extend_from_slice(BATCH_CLOSE);
+                    wire::write_batch(&mut body, events, render);
+                } else {
+                    debug_assert_eq!(events, 1, "only a batch carries more than one event");
+                    render(&mut body);
                 }
                 let signature = self.signer.as_ref().map(|s| signature_value(s, &body));
                 Outgoing { body: Bytes::from(body), signature }

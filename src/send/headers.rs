@@ -1,7 +1,8 @@
 //! The headers every request of a run carries, built once: `Host`,
 //! `Content-Type: application/json`, `User-Agent: scopien-hooks/<version>` and the
-//! user's `-H` headers. The signature is added per request; `-H` cannot set it or
-//! Content-Type (refused when the flag is parsed), but may replace User-Agent.
+//! user's `-H` headers. The signature is added per request; `-H` cannot set it,
+//! Content-Type, `Host` or the framing headers ([`crate::wire::RESERVED_HEADERS`],
+//! refused when the flag is parsed), but may replace User-Agent.
 
 use std::collections::HashSet;
 
@@ -41,7 +42,7 @@ pub fn build(target: &Target, custom: &[(String, String)]) -> Result<RunHeaders>
         let val = HeaderValue::from_str(value)
             .map_err(|_| Error::usage(format!("the value of header '{name}' cannot be sent")))?;
         if seen.insert(header.clone()) {
-            // The first -H of a name replaces a default (User-Agent, Host).
+            // The first -H of a name replaces a default (User-Agent).
             if map.contains_key(&header) {
                 list.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
             }

@@ -37,6 +37,7 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::payload::{self, Template};
 use crate::settings;
 use crate::signature::{HEADER, Signer};
+use crate::wire;
 
 use engine::Plan;
 use generator::Generator;
@@ -73,10 +74,8 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
     let (mut generator, event_name) = match fixed {
         Some(body) => {
             // The payload names its own event when it is one.
-            let name = match payload::parse_delivery(&body) {
-                Ok(payload::Delivery::Single(v)) => {
-                    v.get("event").and_then(|e| e.as_str()).map_or(args.event.clone(), str::to_string)
-                }
+            let name = match wire::parse_delivery(&body) {
+                Ok(wire::Parsed::Single(e)) => e.event.into_owned(),
                 _ => args.event.clone(),
             };
             (Generator::fixed(body, signer), name)
