@@ -166,6 +166,12 @@ fn verify_reason(e: VerifyError) -> (&'static str, &'static str) {
         VerifyError::Mismatch => {
             ("signature mismatch", "no --secret matches; check the secret and that the body is unchanged")
         }
+        VerifyError::MissingPart(_) => (e.reason(), "the scheme signs this header too"),
+        VerifyError::InvalidTimestamp => (e.reason(), "expected Unix seconds"),
+        VerifyError::Stale | VerifyError::Future => {
+            (e.reason(), "outside --tolerance; check the sender's clock, or widen --tolerance")
+        }
+        VerifyError::NoVersion(_) => (e.reason(), "none of the listed signatures is of the version checked"),
     }
 }
 
