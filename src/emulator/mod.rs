@@ -25,12 +25,9 @@ use std::time::Duration;
 
 use colored::Colorize;
 
-use crate::cli::{EmulateArgs, TriggerArgs};
-use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result, io_reason};
 use crate::ids;
-use crate::output::{Verbosity, eprintln_safe};
-use crate::settings::Source;
+use crate::output::{Printer, Verbosity, eprintln_safe};
 
 use self::engine::{Engine, EngineConfig};
 use self::store::{Store, StoreError};
@@ -41,24 +38,28 @@ pub const DEFAULT_API_KEY: &str = "sk_test_emulator";
 /// talks to when no API base is configured).
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8787/v1";
 
-/// `emulate`.
-pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
-    // Only an explicit flag counts: the environment and the profile hold real keys.
-    let api_key = match &ctx.settings.api_key {
-        Some(k) if k.source == Source::Flag => k.value.clone(),
-        _ => DEFAULT_API_KEY.to_string(),
-    };
-    if api_key.trim().is_empty() || api_key.chars().any(char::is_whitespace) {
-        return Err(Error::usage("--api-key must be a non-empty key without spaces"));
-    }
-    let db_path = if args.in_memory {
-        None
-    } else {
-        Some(match &args.db {
-            Some(p) => p.clone(),
-            None => default_db_path()?,
-        })
-    };
+/// What `emulate` serves with, checked by the command layer.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Address to bind.
+    pub host: String,
+    /// Port to bind (0: any free port).
+    pub port: u16,
+    /// The SQLite file, or `None` to keep everything in memory.
+    pub db: Option<PathBuf>,
+    /// The key clients must send.
+    pub api_key: String,
+    /// Multiplies retry waits and batch waits.
+    pub time_scale: f64,
+    /// Deadline for each delivery attempt.
+    pub delivery_timeout: Duration,
+    /// Per-webhook delivery cap in events/s (0: no cap).
+    pub max_rate: u32,
+}
+
+/// Serves the emulator until Ctrl-C or SIGTERM.
+pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
+    let Options { host, port, db: db_path, api_key, time_scale, delivery_timeout, max_rate } = opts;
     if let Some(p) = &db_path {
         prepare_dir(p)?;
     }
@@ -66,27 +67,23 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     let (queued, batched) =
         store.run_now(|c| Ok(queue::reclaim_leases(c)?)).map_err(|e| open_error(&e, db_path.as_deref()))?;
 
-    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await.map_err(|e| {
-        Error::failure(format!("cannot listen on {}:{}: {}", args.host, args.port, io_reason(&e)))
+    let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| {
+        Error::failure(format!("cannot listen on {}:{}: {}", host, port, io_reason(&e)))
             .with_hint("pick another port with --port, or --port 0 for any free one")
     })?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::failure(format!("cannot read the bound address: {}", io_reason(&e))))?;
 
-    let logger = log::Logger::new(ctx.printer.json(), ctx.printer.verbosity() == Verbosity::Quiet);
-    let config = EngineConfig {
-        time_scale: args.time_scale,
-        delivery_timeout: args.delivery_timeout,
-        max_rate: args.max_rate,
-    };
+    let logger = log::Logger::new(printer.json(), printer.verbosity() == Verbosity::Quiet);
+    let config = EngineConfig { time_scale, delivery_timeout, max_rate };
     let engine = Engine::new(store.clone(), config, logger)
         .map_err(|e| Error::failure(format!("cannot start the delivery engine: {e}")))?;
     let state = Arc::new(api::AppState {
         store,
         engine: engine.clone(),
         api_key: api_key.clone(),
-        log_requests: ctx.printer.verbosity() == Verbosity::Verbose,
+        log_requests: printer.verbosity() == Verbosity::Verbose,
     });
     let app = api::router(state);
 
@@ -99,11 +96,11 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     } else {
         (format!("{} (from --api-key)", ids::redact(&api_key)), "<your --api-key>".to_string())
     };
-    ctx.printer.status(&format!(
+    printer.status(&format!(
         "API key: {shown_key}  {}",
         format!("(export SCOPIEN_API_BASE={base} SCOPIEN_API_KEY={export_key})").dimmed()
     ));
-    ctx.printer.status(&format!(
+    printer.status(&format!(
         "{} {}",
         "Database:".dimmed(),
         match &db_path {
@@ -115,22 +112,18 @@ pub async fn emulate(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
 
     let runner = tokio::spawn(engine.clone().run());
     let served = axum::serve(listener, app).with_graceful_shutdown(stop).await;
-    engine.shutdown(args.delivery_timeout + Duration::from_secs(1)).await;
+    engine.shutdown(delivery_timeout + Duration::from_secs(1)).await;
     let _ = runner.await;
     served.map_err(|e| Error::failure(format!("the emulator's server failed: {}", io_reason(&e))))?;
-    ctx.printer.status(match db_path {
+    printer.status(match db_path {
         Some(_) => "Emulator stopped; queued deliveries resume on the next start with the same database.",
         None => "Emulator stopped.",
     });
     Ok(ExitStatus::Success)
 }
 
-/// `trigger`.
-pub async fn trigger(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
-    trigger::run(args, ctx).await
-}
-
-fn default_db_path() -> Result<PathBuf> {
+/// Where the database goes when `--db` is not given.
+pub fn default_db_path() -> Result<PathBuf> {
     dirs::data_dir().map(|d| d.join("scopien-hooks").join("emulator.db")).ok_or_else(|| {
         Error::usage("cannot find a data directory for the emulator's database")
             .with_hint("pass --db PATH, or --in-memory")

@@ -1,6 +1,6 @@
 //! `listen`: receive, verify, show, filter, save and forward deliveries.
 //!
-//! [`run`] validates the flags ([`options`]), binds ([`server`]), prints
+//! [`run`] takes the validated flags ([`options`]), binds ([`server`]), prints
 //! `Ready! Listening on http://HOST:PORT` on stderr and serves until
 //! `--max-events` is reached (exit 0), `--timeout` passes (exit 1 when
 //! `--max-events` was asked and not reached, else 0), or Ctrl-C / SIGTERM
@@ -28,10 +28,8 @@ use std::time::Duration;
 use colored::Colorize;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::ListenArgs;
-use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::output::eprintln_safe;
+use crate::output::{Printer, eprintln_safe};
 use crate::signals::Signals;
 use crate::units::human_duration;
 
@@ -49,11 +47,8 @@ enum Stop {
 }
 
 /// Runs the listener until `--max-events`, `--timeout`, Ctrl-C or SIGTERM, then
-/// returns (it never exits the process itself). `extra_secrets` are verified
-/// with in addition to `--secret` (used by `--register`).
-pub async fn run(args: &ListenArgs, ctx: &Context, extra_secrets: Vec<String>) -> Result<ExitStatus> {
-    let printer = &ctx.printer;
-    let opts = Options::from_args(args, printer.json(), extra_secrets)?;
+/// returns (it never exits the process itself).
+pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let save = opts.save.as_deref().map(save::SaveFile::open).transpose()?;
     let mut signals = Signals::new()?;
     let (listener, addr) = server::bind(&opts.host, opts.port).await?;

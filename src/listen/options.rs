@@ -10,9 +10,7 @@ use std::time::Duration;
 use http::{StatusCode, Uri};
 
 use crate::catalog;
-use crate::cli::ListenArgs;
 use crate::error::{Error, Result};
-use crate::settings;
 use crate::signature::Verifier;
 
 /// How deliveries are checked.
@@ -177,58 +175,6 @@ pub struct Options {
 }
 
 impl Options {
-    /// Validates the flags. `extra_secrets` are added to `--secret` (or the env secret).
-    pub fn from_args(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Result<Options> {
-        catalog::validate_patterns(&args.events)?;
-        let routes = args.routes.iter().map(|r| Route::parse(r)).collect::<Result<Vec<_>>>()?;
-        let forward_to = args.forward_to.as_deref().map(|u| Target::parse("--forward-to", u)).transpose()?;
-        if let Some(p) = &args.path
-            && !p.starts_with('/')
-        {
-            return Err(Error::usage(format!("--path '{p}' must start with '/'"))
-                .with_hint("for example --path /webhooks/scopien"));
-        }
-        let mut secrets = settings::secrets_or_env(&args.secret);
-        secrets.extend(extra_secrets);
-        secrets.retain(|s| !s.is_empty());
-        let verify = if args.skip_verify {
-            VerifyMode::Skip
-        } else if secrets.is_empty() {
-            VerifyMode::NoSecret
-        } else {
-            VerifyMode::Secrets(Verifier::new(&secrets))
-        };
-        let respond_status = args
-            .respond_status
-            .map(|c| {
-                // A 1xx is never a final answer, and hyper cannot send one as such.
-                StatusCode::from_u16(c).ok().filter(|s| !s.is_informational()).ok_or_else(|| {
-                    Error::usage(format!("--respond-status {c} is not a final HTTP status (give 200 to 599)"))
-                })
-            })
-            .transpose()?;
-        Ok(Options {
-            host: args.host.clone(),
-            port: args.port,
-            path: args.path.clone(),
-            verify,
-            events: args.events.clone(),
-            routes,
-            forward_to,
-            forward_timeout: args.forward_timeout,
-            save: args.save.clone(),
-            respond_status,
-            respond_delay: args.respond_delay.filter(|d| !d.is_zero()),
-            fail_first: args.fail_first,
-            tolerance: args.tolerance,
-            max_body: args.max_body,
-            max_events: args.max_events,
-            timeout: args.timeout,
-            dedupe: !args.no_dedupe,
-            json,
-        })
-    }
-
     /// Whether anything is forwarded at all.
     pub fn forwards(&self) -> bool {
         self.forward_to.is_some() || !self.routes.is_empty()

@@ -26,111 +26,73 @@ pub mod target;
 pub mod transport;
 
 use std::path::Path;
+use std::time::Duration;
 
-use bytes::Bytes;
 use serde_json::json;
 
-use crate::catalog;
-use crate::cli::{ReplayArgs, SendTestArgs};
-use crate::context::Context;
-use crate::error::{Error, ExitStatus, Result};
-use crate::payload::{self, Template};
-use crate::settings;
-use crate::signature::{HEADER, Signer};
-use crate::wire;
+use crate::error::{ExitStatus, Result};
+use crate::output::Printer;
+use crate::signature::HEADER;
 
-use engine::Plan;
+use engine::{Outcome, Plan};
 use generator::Generator;
 use target::Target;
 
 /// Body bytes of the answer kept for the single-event view.
 const ANSWER_CAPTURE: usize = 4096;
 
-/// `send-test URL`.
-pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus> {
-    let printer = &ctx.printer;
-    let target = Target::parse(&args.target)?;
-    catalog::validate_event(&args.event)?;
-    let patch = args.data.as_deref().map(payload::read_data_arg).transpose()?;
-    let fixed = match &args.payload {
-        Some(path) => Some(read_payload(path)?),
-        None => None,
-    };
-    if fixed.is_some() && args.batch.is_some() {
-        return Err(Error::usage("--batch cannot be used with --payload: the payload file is sent as is")
-            .with_hint("put a batch body ({\"events\":[…]}) in the file instead"));
-    }
-    // Like `listen` without a secret: still useful against a receiver that does not verify yet.
-    let signer =
-        settings::secret_or_env(args.secret.as_deref()).map(|s| Signer::new(&s, args.signature_format));
-    if signer.is_none() {
-        printer.warn(
-            "no secret: sending without X-Scopien-Signature (pass --secret or set SCOPIEN_WEBHOOK_SECRET to sign)",
-        );
-    }
-    let signed = signer.is_some();
-    let run_headers = headers::build(&target, &args.headers)?;
+/// One `send-test URL` run, everything checked and built before the first request.
+#[derive(Debug)]
+pub struct SendTest {
+    /// Where the requests go.
+    pub target: Target,
+    /// The event name shown and reported.
+    pub event: String,
+    /// Events to send.
+    pub count: u64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Counts, batching, pacing, retries and what to keep.
+    pub plan: Plan,
+    /// The request headers (custom ones included).
+    pub headers: headers::RunHeaders,
+    /// Builds the bodies and their signatures.
+    pub generator: Generator,
+    /// One event shown as one delivery line and its answer (not `--json`).
+    pub single: bool,
+}
 
-    let (mut generator, event_name) = match fixed {
-        Some(body) => {
-            // The payload names its own event when it is one.
-            let name = match wire::parse_delivery(&body) {
-                Ok(wire::Parsed::Single(e)) => e.event.into_owned(),
-                _ => args.event.clone(),
-            };
-            (Generator::fixed(body, signer), name)
-        }
-        None => {
-            let template = Template::sample(&args.event, patch.as_ref());
-            (Generator::events(template, signer, args.batch.is_some()), args.event.clone())
-        }
-    };
+/// What a run did.
+#[derive(Debug)]
+pub struct Sent {
+    /// The target, for the verdict's hints.
+    pub target: Target,
+    /// The tally and timing.
+    pub outcome: Outcome,
+}
 
-    let keep_deliveries = args.count <= stats::KEEP_DELIVERIES && (printer.json() || args.count == 1);
-    let single = args.count == 1 && !printer.json();
-    let plan = Plan {
-        events: args.count,
-        batch: args.batch,
-        concurrency: args.concurrency,
-        rate: args.rate,
-        retry: args.retry.then(|| (args.retry_schedule.clone(), args.time_scale)),
-        keep_deliveries,
-        keep_answer: single,
-        event: Some(event_name.clone()),
-        signed,
-    };
-
-    if args.dry_run {
-        let first = plan.batch.map_or(1, |b| (b as u64).min(args.count)) as usize;
-        let out = generator.build(first);
-        // Stdin is used up: a binary body cannot be referenced as `@-` again.
-        let file = args.payload.as_deref().filter(|p| *p != Path::new("-"));
-        return dry_run(ctx, &target, &run_headers, &out, file, plan.requests());
-    }
-
-    let client = transport::Client::new(
-        &target,
-        args.timeout,
-        if single { ANSWER_CAPTURE } else { 0 },
-        args.concurrency,
-    )
-    .await?;
+/// Runs the requests, shows progress and prints the summary (a JSON document, the
+/// single delivery and its answer, or the human summary).
+pub async fn run(job: SendTest, printer: &Printer) -> Result<Sent> {
+    let SendTest { target, event, count, concurrency, timeout, plan, headers, generator, single } = job;
+    let client =
+        transport::Client::new(&target, timeout, if single { ANSWER_CAPTURE } else { 0 }, concurrency)
+            .await?;
     printer.verbose(&format!(
-        "POST {} · {} event(s) of {event_name} · concurrency {} · timeout {}",
+        "POST {} · {count} event(s) of {event} · concurrency {concurrency} · timeout {}",
         target.given,
-        args.count,
-        args.concurrency,
-        crate::units::human_duration(args.timeout)
+        crate::units::human_duration(timeout)
     ));
-    let live = live::Live::new(printer, args.count);
-    let outcome = engine::run(plan, &client, generator, run_headers.map, &target, live).await;
+    let live = live::Live::new(printer, count);
+    let outcome = engine::run(plan, &client, generator, headers.map, &target, live).await;
     let tally = &outcome.tally;
     if outcome.interrupted {
-        printer.warn(&format!("interrupted: {} of {} events were sent", tally.sent, args.count));
+        printer.warn(&format!("interrupted: {} of {count} events were sent", tally.sent));
     }
-
     if printer.json() {
-        printer.out_json(&report::summary_json(&target.given, Some(&event_name), tally, outcome.elapsed));
+        printer.out_json(&report::summary_json(&target.given, Some(&event), tally, outcome.elapsed));
     } else if single {
         if let Some(record) = tally.deliveries.as_ref().and_then(|d| d.first()) {
             printer.out_line(&report::delivery_line(record));
@@ -139,38 +101,16 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus>
             printer.out_bytes(report::body_excerpt(answer).as_bytes());
         }
     } else {
-        printer
-            .out_bytes(report::human_summary(&target, Some(&event_name), tally, outcome.elapsed).as_bytes());
+        printer.out_bytes(report::human_summary(&target, Some(&event), tally, outcome.elapsed).as_bytes());
     }
-    match report::verdict(&target, tally) {
-        Ok(_) if outcome.interrupted => Err(Error::failure(format!(
-            "interrupted before every event was sent ({} of {})",
-            tally.sent, args.count
-        ))),
-        other => other,
-    }
-}
-
-/// `replay FILE --to URL`.
-pub async fn replay(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
-    replay::run(args, ctx).await
-}
-
-/// The `--payload` bytes: a file, or stdin for `-` (as `sign` and `verify` read it).
-fn read_payload(path: &Path) -> Result<Bytes> {
-    crate::input::read_payload(Some(path)).map(Bytes::from)
+    Ok(Sent { target, outcome })
 }
 
 /// Prints the first request as a `curl` command (or, with `--json`, as data) and sends nothing.
-fn dry_run(
-    ctx: &Context,
-    target: &Target,
-    run_headers: &headers::RunHeaders,
-    out: &generator::Outgoing,
-    payload_file: Option<&Path>,
-    requests: u64,
-) -> Result<ExitStatus> {
-    let printer = &ctx.printer;
+pub fn dry_run(job: &mut SendTest, payload_file: Option<&Path>, printer: &Printer) -> ExitStatus {
+    let first = job.plan.batch.map_or(1, |b| (b as u64).min(job.count)) as usize;
+    let out = job.generator.build(first);
+    let (target, run_headers, requests) = (&job.target, &job.headers, job.plan.requests());
     let mut list = run_headers.list.clone();
     if let Some(sig) = &out.signature {
         // Content-Type is always first (it cannot be replaced); the signature follows it.
@@ -195,5 +135,5 @@ fn dry_run(
     } else {
         printer.status("dry run: nothing was sent");
     }
-    Ok(ExitStatus::Success)
+    ExitStatus::Success
 }

@@ -6,7 +6,8 @@
 //! old connection. Deliveries go one at a time, in file order, paced by `--rate`.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HOST, USER_AGENT};
@@ -16,9 +17,8 @@ use serde_json::value::RawValue;
 use tokio::io::AsyncBufReadExt;
 
 use crate::catalog;
-use crate::cli::ReplayArgs;
-use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
+use crate::output::Printer;
 use crate::signature::{HEADER_LOWER, Signer};
 
 use super::generator::signature_value;
@@ -128,29 +128,40 @@ pub fn selected(saved: &Saved, patterns: &[String], ids: &[String]) -> bool {
     events_ok && ids_ok
 }
 
-/// `replay FILE --to URL`.
-pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
-    let printer = &ctx.printer;
-    let target = Target::parse(&args.to)?;
-    catalog::validate_patterns(&args.event)?;
-    // `-` reads the saved lines from stdin (all of it, before sending), as `sign --payload -` does.
-    let file: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if args.file == Path::new("-") {
-        Box::new(std::io::Cursor::new(crate::input::read_payload(None)?))
-    } else {
-        Box::new(
-            tokio::fs::File::open(&args.file)
-                .await
-                .map_err(|e| Error::unreadable("saved deliveries", &args.file, &e))?,
-        )
-    };
-    let signer = args.secret.as_deref().map(|s| Signer::new(s, args.signature_format));
-    let client = Client::new(&target, args.timeout, 0, 1).await?;
+/// Where the saved deliveries are read from.
+pub type Input = Box<dyn tokio::io::AsyncRead + Unpin + Send>;
+
+/// One `replay` run, checked before the first line is read.
+pub struct Replay {
+    /// Where the deliveries go.
+    pub target: Target,
+    /// The file's name as given, for messages.
+    pub file: PathBuf,
+    /// The opened file (or stdin's bytes).
+    pub input: Input,
+    /// Only events matching these patterns (empty: all).
+    pub events: Vec<String>,
+    /// Only these event ids (empty: all).
+    pub ids: Vec<String>,
+    /// Re-signs each body instead of sending the saved signature.
+    pub signer: Option<Signer>,
+    /// Deliveries per second.
+    pub rate: Option<f64>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+/// Re-sends the selected deliveries one at a time, in file order, then prints
+/// the summary; the result is the run's verdict.
+pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
+    let Replay { target, file, input, events, ids, signer, rate, timeout } = replay;
+    let client = Client::new(&target, timeout, 0, 1).await?;
     let mut conn = client.connection();
-    let pacer = args.rate.map(Pacer::new);
+    let pacer = rate.map(Pacer::new);
 
     let mut tally = Tally::new(true);
     let mut names: HashSet<String> = HashSet::new();
-    let mut reader = tokio::io::BufReader::new(file);
+    let mut reader = tokio::io::BufReader::new(input);
     let mut line = Vec::new();
     let (mut line_no, mut skipped, mut requests, mut unsigned) = (0u64, 0u64, 0u64, 0u64);
     let (stop, watcher) = super::engine::interrupt_token();
@@ -164,7 +175,7 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
         let n = reader
             .read_until(b'\n', &mut line)
             .await
-            .map_err(|e| Error::unreadable("saved deliveries", &args.file, &e))?;
+            .map_err(|e| Error::unreadable("saved deliveries", &file, &e))?;
         if n == 0 {
             break;
         }
@@ -183,7 +194,7 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
                 continue;
             }
         };
-        if !selected(&saved, &args.event, &args.id) {
+        if !selected(&saved, &events, &ids) {
             continue;
         }
         let signature = match &signer {
@@ -221,12 +232,12 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     }
     if requests == 0 {
         let why = if skipped > 0 { format!(" ({skipped} lines skipped)") } else { String::new() };
-        let what = if args.event.is_empty() && args.id.is_empty() {
+        let what = if events.is_empty() && ids.is_empty() {
             "holds no saved deliveries"
         } else {
             "has no saved delivery matching --event/--id"
         };
-        return Err(Error::failure(format!("'{}' {what}{why}: nothing was sent", display(&args.file))));
+        return Err(Error::failure(format!("'{}' {what}{why}: nothing was sent", display(&file))));
     }
     tally.finish();
     let event = (names.len() == 1).then(|| names.iter().next().cloned()).flatten();

@@ -1,5 +1,5 @@
-//! Webhook commands: create, list, get, update, disable, enable, delete and
-//! `send-test wh_…`.
+//! `create`, `list`, `get`, `update`, `disable`, `enable`, `delete` and
+//! `send-test wh_…`: webhooks through the management API.
 
 use serde_json::Value;
 
@@ -7,11 +7,12 @@ use crate::api::client::Client;
 use crate::api::models::{CreateWebhook, Delivery, UpdateWebhook, Webhook};
 use crate::catalog;
 use crate::cli::{CreateArgs, GetArgs, IdArg, ListArgs, SendTestArgs, UpdateArgs};
+use crate::commands::MakeClient;
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
+use crate::manage::checks;
 use crate::manage::prompts::{self, Prompter};
 use crate::manage::views::{self, Secret};
-use crate::manage::{MakeClient, checks};
 
 fn print_lines(ctx: &Context, lines: &[String]) {
     for l in lines {
@@ -292,7 +293,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: MakeClient<'_
             None => ctx.printer.out_line(&format!("Test {} sent to {}", args.event, args.target)),
         }
     }
-    crate::manage::deliveries::outcome(delivery.as_ref(), "the test delivery")
+    super::deliveries::outcome(delivery.as_ref(), "the test delivery")
 }
 
 #[cfg(test)]

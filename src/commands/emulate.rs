@@ -1,0 +1,37 @@
+//! `emulate`: the Scopien webhook service on this machine.
+
+use crate::cli::EmulateArgs;
+use crate::context::Context;
+use crate::emulator::{self, DEFAULT_API_KEY, Options};
+use crate::error::{Error, ExitStatus, Result};
+use crate::settings::Source;
+
+/// Checks the flags, picks the key and the database, and serves.
+pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
+    // Only an explicit flag counts: the environment and the profile hold real keys.
+    let api_key = match &ctx.settings.api_key {
+        Some(k) if k.source == Source::Flag => k.value.clone(),
+        _ => DEFAULT_API_KEY.to_string(),
+    };
+    if api_key.trim().is_empty() || api_key.chars().any(char::is_whitespace) {
+        return Err(Error::usage("--api-key must be a non-empty key without spaces"));
+    }
+    let db = if args.in_memory {
+        None
+    } else {
+        Some(match &args.db {
+            Some(p) => p.clone(),
+            None => emulator::default_db_path()?,
+        })
+    };
+    let opts = Options {
+        host: args.host.clone(),
+        port: args.port,
+        db,
+        api_key,
+        time_scale: args.time_scale,
+        delivery_timeout: args.delivery_timeout,
+        max_rate: args.max_rate,
+    };
+    emulator::serve(opts, &ctx.printer).await
+}

@@ -1,0 +1,137 @@
+//! `listen`: the flags validated into the listener's options, and
+//! `listen --register PUBLIC_URL [--keep]`: a webhook for the public URL with a
+//! fresh secret, the listener verifying with that secret, and the webhook deleted
+//! when the listener stops (Ctrl-C and SIGTERM included) unless `--keep`.
+
+use http::StatusCode;
+
+use crate::api::models::CreateWebhook;
+use crate::catalog;
+use crate::cli::ListenArgs;
+use crate::context::Context;
+use crate::error::{Error, ExitStatus, Result};
+use crate::ids;
+use crate::listen;
+use crate::listen::options::{Options, Route, Target, VerifyMode};
+use crate::manage::checks;
+use crate::settings;
+use crate::signature::Verifier;
+
+/// The description the registered webhook carries, so it can be recognised.
+pub const DESCRIPTION: &str = "scopien-hooks listen";
+
+/// Runs `listen` (with `--register`, around a webhook made for the run).
+pub async fn run(args: &ListenArgs, ctx: &Context) -> Result<ExitStatus> {
+    if args.register.is_some() {
+        return register(args, ctx).await;
+    }
+    listen::run(options(args, ctx.printer.json(), Vec::new())?, &ctx.printer).await
+}
+
+/// Validates the flags. `extra_secrets` are added to `--secret` (or the env secret).
+pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Result<Options> {
+    catalog::validate_patterns(&args.events)?;
+    let routes = args.routes.iter().map(|r| Route::parse(r)).collect::<Result<Vec<_>>>()?;
+    let forward_to = args.forward_to.as_deref().map(|u| Target::parse("--forward-to", u)).transpose()?;
+    if let Some(p) = &args.path
+        && !p.starts_with('/')
+    {
+        return Err(Error::usage(format!("--path '{p}' must start with '/'"))
+            .with_hint("for example --path /webhooks/scopien"));
+    }
+    let mut secrets = settings::secrets_or_env(&args.secret);
+    secrets.extend(extra_secrets);
+    secrets.retain(|s| !s.is_empty());
+    let verify = if args.skip_verify {
+        VerifyMode::Skip
+    } else if secrets.is_empty() {
+        VerifyMode::NoSecret
+    } else {
+        VerifyMode::Secrets(Verifier::new(&secrets))
+    };
+    let respond_status = args
+        .respond_status
+        .map(|c| {
+            // A 1xx is never a final answer, and hyper cannot send one as such.
+            StatusCode::from_u16(c).ok().filter(|s| !s.is_informational()).ok_or_else(|| {
+                Error::usage(format!("--respond-status {c} is not a final HTTP status (give 200 to 599)"))
+            })
+        })
+        .transpose()?;
+    Ok(Options {
+        host: args.host.clone(),
+        port: args.port,
+        path: args.path.clone(),
+        verify,
+        events: args.events.clone(),
+        routes,
+        forward_to,
+        forward_timeout: args.forward_timeout,
+        save: args.save.clone(),
+        respond_status,
+        respond_delay: args.respond_delay.filter(|d| !d.is_zero()),
+        fail_first: args.fail_first,
+        tolerance: args.tolerance,
+        max_body: args.max_body,
+        max_events: args.max_events,
+        timeout: args.timeout,
+        dedupe: !args.no_dedupe,
+        json,
+    })
+}
+
+/// `listen --register`: create the webhook, run the listener, delete the webhook.
+async fn register(args: &ListenArgs, ctx: &Context) -> Result<ExitStatus> {
+    let public_url = args.register.as_deref().ok_or_else(|| Error::usage("--register needs a URL"))?;
+    // `listen` has no --allow-http, so the problem is reported without that hint.
+    if let Some(problem) = checks::url_problem(public_url, false) {
+        return Err(Error::usage(problem));
+    }
+    catalog::validate_patterns(&args.events)?;
+    let events = if args.events.is_empty() { vec!["*".to_string()] } else { args.events.clone() };
+    let client = super::client_maker(ctx)()?;
+    let secret = format!("{}{}", ids::SECRET_PREFIX, ids::random_alphanumeric(32));
+    // Signal handlers go in before the webhook exists, so an early Ctrl-C still
+    // reaches the clean-up below instead of killing the process.
+    let stop = crate::signals::shutdown()?;
+    tokio::pin!(stop);
+    let body = CreateWebhook {
+        url: public_url.to_string(),
+        events: events.clone(),
+        description: Some(DESCRIPTION.to_string()),
+        secret: Some(secret.clone()),
+        ..Default::default()
+    };
+    let created = client.create_webhook(&body).await?;
+    let id = created.value.id.clone();
+    let fate = if args.keep { "kept on exit (--keep)" } else { "deleted on exit" };
+    ctx.printer.status(&format!(
+        "Registered {id} for {public_url} ({}); secret {}; {fate}",
+        events.join(", "),
+        ids::redact(&secret)
+    ));
+    let interrupted = tokio::select! {
+        biased;
+        _ = &mut stop => true,
+        _ = std::future::ready(()) => false,
+    };
+    let result = if interrupted {
+        Ok(ExitStatus::Success)
+    } else {
+        match options(args, ctx.printer.json(), vec![secret]) {
+            Ok(opts) => listen::run(opts, &ctx.printer).await,
+            Err(e) => Err(e),
+        }
+    };
+    if args.keep {
+        ctx.printer.status(&format!("Kept {id}; delete it with `scopien-hooks delete {id} --yes`"));
+    } else {
+        match client.delete_webhook(&id).await {
+            Ok(_) => ctx.printer.status(&format!("Deleted {id}")),
+            Err(e) => ctx.printer.warn(&format!(
+                "could not delete {id} ({e}); delete it with `scopien-hooks delete {id} --yes`"
+            )),
+        }
+    }
+    result
+}

@@ -1,0 +1,39 @@
+//! `replay FILE --to URL`: re-sends deliveries saved by `listen --save`.
+
+use std::path::Path;
+
+use crate::catalog;
+use crate::cli::ReplayArgs;
+use crate::context::Context;
+use crate::error::{Error, ExitStatus, Result};
+use crate::input::read_payload;
+use crate::send::replay::{self, Input, Replay};
+use crate::send::target::Target;
+use crate::signature::Signer;
+
+/// Checks the flags, opens the file and runs the replay.
+pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
+    let target = Target::parse(&args.to)?;
+    catalog::validate_patterns(&args.event)?;
+    // `-` reads the saved lines from stdin (all of it, before sending), as `sign --payload -` does.
+    let input: Input = if args.file == Path::new("-") {
+        Box::new(std::io::Cursor::new(read_payload(None)?))
+    } else {
+        Box::new(
+            tokio::fs::File::open(&args.file)
+                .await
+                .map_err(|e| Error::unreadable("saved deliveries", &args.file, &e))?,
+        )
+    };
+    let replay = Replay {
+        target,
+        file: args.file.clone(),
+        input,
+        events: args.event.clone(),
+        ids: args.id.clone(),
+        signer: args.secret.as_deref().map(|s| Signer::new(s, args.signature_format)),
+        rate: args.rate,
+        timeout: args.timeout,
+    };
+    replay::run(replay, &ctx.printer).await
+}
