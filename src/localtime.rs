@@ -4,6 +4,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
 /// A broken-down local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Local {
@@ -23,50 +26,36 @@ pub struct Local {
 
 /// `t` in the local time zone (UTC where the zone cannot be read).
 pub fn local(t: SystemTime) -> Local {
-    let secs = match t.duration_since(UNIX_EPOCH) {
+    // jiff reads `TZ` (a zone name or a POSIX rule) or the system zone from
+    // /etc/localtime and /usr/share/zoneinfo, and caches what it found.
+    let zone = TimeZone::try_system().unwrap_or(TimeZone::UTC);
+    in_zone(unix_seconds(t), &zone)
+}
+
+fn unix_seconds(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs() as i64,
         Err(e) => -(e.duration().as_secs() as i64),
-    };
-    from_unix(secs)
+    }
 }
 
-#[cfg(unix)]
-fn from_unix(secs: i64) -> Local {
-    let t: libc::time_t = secs as libc::time_t;
-    // SAFETY: `localtime_r` writes only into the `tm` we own and reads `t`; it
-    // is the re-entrant form, safe to call from any thread.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-    if !ok {
-        return utc(secs);
-    }
+fn in_zone(secs: i64, zone: &TimeZone) -> Local {
+    // Out of jiff's range (far beyond year 9999) only for a corrupt clock.
+    let ts = Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH);
+    let dt = zone.to_datetime(ts);
     Local {
-        year: tm.tm_year + 1900,
-        month: (tm.tm_mon + 1) as u32,
-        day: tm.tm_mday as u32,
-        hour: tm.tm_hour as u32,
-        minute: tm.tm_min as u32,
-        second: tm.tm_sec as u32,
+        year: i32::from(dt.year()),
+        month: dt.month() as u32,
+        day: dt.day() as u32,
+        hour: dt.hour() as u32,
+        minute: dt.minute() as u32,
+        second: dt.second() as u32,
     }
 }
 
-#[cfg(not(unix))]
-fn from_unix(secs: i64) -> Local {
-    utc(secs)
-}
-
+#[cfg(test)]
 fn utc(secs: i64) -> Local {
-    let t = UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64);
-    let s = humantime::format_rfc3339_seconds(t).to_string();
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse().ok()).unwrap_or(0);
-    Local {
-        year: num(0..4) as i32,
-        month: num(5..7),
-        day: num(8..10),
-        hour: num(11..13),
-        minute: num(14..16),
-        second: num(17..19),
-    }
+    in_zone(secs, &TimeZone::UTC)
 }
 
 impl Local {

@@ -34,6 +34,10 @@ pub fn webhook_table(hooks: &[Webhook]) -> Vec<String> {
         "EVENTS",
         "DESCRIPTION",
     ]);
+    // Only a terminal has a width to wrap to; piped output keeps whole lines.
+    if let Some((_, cols)) = console::Term::stdout().size_checked() {
+        table.set_width(cols);
+    }
     for w in hooks {
         table.add_row([
             w.id.clone(),
