@@ -65,7 +65,8 @@ fn color_always_colours() {
 /// `--color auto` colours a terminal, but never writes escape codes into a redirected stdout.
 #[test]
 fn auto_colour_stays_out_of_redirected_stdout() {
-    let url = format!("http://127.0.0.1:{}/", common::closed_port());
+    let refused = common::closed_port();
+    let url = format!("http://127.0.0.1:{refused}/");
     let wait = Some(common::WAIT.as_millis() as u64);
 
     let mut both = common::bin();

@@ -499,7 +499,8 @@ fn port_for(block: &mut String, fixed: u16) -> u16 {
     if std::net::TcpListener::bind(("127.0.0.1", fixed)).is_ok() {
         return fixed;
     }
-    let free = common::closed_port();
+    // The emulator must bind this port itself, so it is released before use.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     *block = block.replace(&fixed.to_string(), &free.to_string());
     free
 }

@@ -540,11 +540,9 @@ fn https_forward_to_a_plain_http_app_is_a_tls_error_not_a_hang() {
     let app = TestServer::start(|_| Reply::text(200, "plain"));
     let target = format!("https://{}/hooks", app.addr);
     let mut l = listen(&["--secret", SECRET, "--json", "--forward-to", &target, "--forward-timeout", "10s"]);
-    let started = Instant::now();
     let (status, _) = post_signed(&l.url, &opp_updated("evt_tlsplain00000000000000001"));
+    // 502 and a handshake error below, not the forward timeout running out (504).
     assert_eq!(status, 502);
-    // A handshake failure, not the forward timeout running out.
-    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
     let v = json_line(&mut l);
     assert_eq!(v["status"], 502);
     assert_eq!(v["forward"]["status"], Value::Null);
@@ -580,13 +578,12 @@ fn https_route_is_accepted_and_http_routes_still_work() {
 
 #[test]
 fn slow_app_is_504_after_the_forward_timeout() {
-    let app = TestServer::start(|_| Reply::text(200, "late").delayed(Duration::from_secs(3)));
+    // The app would answer only after any wait the test allows: a 504 comes from the timeout.
+    let app = TestServer::start(|_| Reply::text(200, "late").delayed(common::WAIT));
     let mut l =
         listen(&["--secret", SECRET, "--json", "--forward-to", &app.url("/"), "--forward-timeout", "300ms"]);
-    let started = Instant::now();
     let (status, _) = post_signed(&l.url, &opp_updated("evt_slow00000000000000000001"));
     assert_eq!(status, 504);
-    assert!(started.elapsed() < Duration::from_secs(3));
     let v = json_line(&mut l);
     assert_eq!(v["status"], 504);
     assert_eq!(v["forward"]["status"], Value::Null);
@@ -694,14 +691,18 @@ fn a_client_that_never_finishes_its_headers_is_dropped() {
     let l = listen(&["--secret", SECRET]);
     let url = l.url.clone();
     let slow = thread::spawn(move || {
-        let started = Instant::now();
-        let answer = raw_exchange(&url, b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ", false);
-        (started.elapsed(), answer)
+        let mut s = TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+        s.set_read_timeout(Some(common::WAIT)).unwrap();
+        s.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+        let mut out = Vec::new();
+        // Ok: the listener closed the connection; an error: our own read timeout ran out.
+        let ended = s.read_to_end(&mut out);
+        (ended.map_err(|e| e.kind()), String::from_utf8_lossy(&out).into_owned())
     });
     // Others are served meanwhile.
     assert_eq!(post_signed(&l.url, &opp_updated("evt_slowc0000000000000000001")), (200, "OK".into()));
-    let (took, answer) = slow.join().unwrap();
-    assert!(took < Duration::from_secs(14), "dropped after {took:?}");
+    let (ended, answer) = slow.join().unwrap();
+    assert!(ended.is_ok(), "the listener never dropped the connection: {ended:?}");
     assert!(!answer.contains("200 OK"), "{answer:?}");
 }
 

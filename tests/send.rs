@@ -32,6 +32,21 @@ fn quick_start_receiver(req: &Recorded) -> Reply {
     }
 }
 
+#[test]
+#[should_panic(expected = "handler panicked on POST /boom: the handler's own bug")]
+fn the_test_server_fails_the_test_when_its_handler_panics() {
+    let server = TestServer::start(|_| panic!("the handler's own bug"));
+    let out = common::run(cmd(), &["send-test", &server.url("/boom"), "--secret", SECRET]);
+    assert_eq!(out.code, 1, "the panicking handler answered 500: {}", out.stderr);
+}
+
+#[test]
+#[should_panic(expected = "expected 2 requests, got")]
+fn the_test_server_fails_the_test_when_expected_requests_never_came() {
+    let server = TestServer::ok().expect(2);
+    send(&server.url("/")).assert().success();
+}
+
 fn send(url: &str) -> assert_cmd::Command {
     let mut c = cmd();
     c.args(["send-test", url, "--secret", SECRET]);
@@ -292,9 +307,8 @@ fn always_500_ends_exit_1_after_the_schedule() {
 #[test]
 fn a_receiver_slower_than_the_timeout_fails() {
     let server = TestServer::start(|_| Reply::text(200, "late").delayed(Duration::from_secs(3)));
-    let start = Instant::now();
+    // "timed out" with no status: the timeout ended the wait, not the late answer.
     let v = json_out(send(&server.url("/")).args(["--timeout", "200ms"]), 1);
-    assert!(start.elapsed() < Duration::from_secs(3), "the timeout cut the wait short");
     assert_eq!(v["failed"], 1);
     assert_eq!(v["deliveries"][0]["status"], Value::Null);
     assert!(v["deliveries"][0]["error"].as_str().unwrap().contains("timed out"));
@@ -312,7 +326,7 @@ fn connection_refused_names_the_port_and_suggests_listen() {
 
 #[test]
 fn rate_spaces_events_out() {
-    let server = TestServer::ok();
+    let server = TestServer::ok().expect(5);
     let start = Instant::now();
     send(&server.url("/")).args(["--count", "5", "--rate", "25", "--concurrency", "5"]).assert().success();
     // Five events at 25/s: the last leaves 4 periods (160 ms) after the first.

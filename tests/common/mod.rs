@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -133,12 +134,24 @@ impl Reply {
 type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
 /// An HTTP/1.1 server on 127.0.0.1 (port 0) in its own thread. Every request is
-/// recorded, then answered by the handler.
+/// recorded, then answered by the handler. A handler that panics answers 500
+/// and fails the test when the server is dropped, naming the request; a server
+/// told how many requests to expect ([`TestServer::expect`]) checks that on drop too.
 pub struct TestServer {
     pub addr: SocketAddr,
     seen: Arc<(Mutex<Vec<Recorded>>, Condvar)>,
+    panics: Arc<Mutex<Vec<String>>>,
+    expected: Option<usize>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<thread::JoinHandle<()>>,
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(non-text panic)".to_string())
 }
 
 impl TestServer {
@@ -146,6 +159,8 @@ impl TestServer {
     pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> TestServer {
         let handler: Arc<Handler> = Arc::new(handler);
         let seen: Arc<(Mutex<Vec<Recorded>>, Condvar)> = Arc::default();
+        let panics: Arc<Mutex<Vec<String>>> = Arc::default();
+        let panics2 = panics.clone();
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
         let seen2 = seen.clone();
@@ -161,10 +176,12 @@ impl TestServer {
                     };
                     let handler = handler.clone();
                     let seen = seen2.clone();
+                    let panics = panics2.clone();
                     tokio::spawn(async move {
                         let svc = service_fn(move |req: Request<Incoming>| {
                             let handler = handler.clone();
                             let seen = seen.clone();
+                            let panics = panics.clone();
                             async move {
                                 let (parts, body) = req.into_parts();
                                 let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -175,7 +192,17 @@ impl TestServer {
                                     headers: parts.headers,
                                     body,
                                 };
-                                let reply = handler(&rec);
+                                let reply = catch_unwind(AssertUnwindSafe(|| handler(&rec))).unwrap_or_else(
+                                    |payload| {
+                                        panics.lock().unwrap().push(format!(
+                                            "{} {}: {}",
+                                            rec.method,
+                                            rec.path,
+                                            panic_text(payload.as_ref())
+                                        ));
+                                        Reply::text(500, "test server handler panicked")
+                                    },
+                                );
                                 {
                                     let (lock, cv) = &*seen;
                                     lock.lock().unwrap().push(rec);
@@ -199,7 +226,14 @@ impl TestServer {
             });
         });
         let addr = addr_rx.recv_timeout(WAIT).expect("test server started");
-        TestServer { addr, seen, shutdown: Some(stop_tx), thread: Some(thread) }
+        TestServer { addr, seen, panics, expected: None, shutdown: Some(stop_tx), thread: Some(thread) }
+    }
+
+    /// Expects exactly `n` requests by the end of the test: dropping the server
+    /// waits (bounded) for them and fails the test on any other count.
+    pub fn expect(mut self, n: usize) -> TestServer {
+        self.expected = Some(n);
+        self
     }
 
     /// A server that answers every request with `status` and `OK`-like text.
@@ -233,19 +267,59 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
+        if let Some(n) = self.expected.filter(|_| !thread::panicking()) {
+            let (lock, cv) = &*self.seen;
+            let deadline = Instant::now() + WAIT;
+            let mut got = lock.lock().unwrap();
+            while got.len() < n && !deadline.saturating_duration_since(Instant::now()).is_zero() {
+                got = cv.wait_timeout(got, deadline.saturating_duration_since(Instant::now())).unwrap().0;
+            }
+            let seen: Vec<String> = got.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+            drop(got);
+            assert_eq!(seen.len(), n, "test server at {} expected {n} requests, got {seen:#?}", self.addr);
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        let panics = std::mem::take(&mut *self.panics.lock().unwrap());
+        if !panics.is_empty() && !thread::panicking() {
+            panic!("test server at {}: handler panicked on {}", self.addr, panics.join("; "));
+        }
     }
 }
 
-/// A port on 127.0.0.1 that nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
+/// A port on 127.0.0.1 where connections are refused: a socket is bound to it
+/// but never listens, and it stays bound (so nobody else takes the port) for
+/// as long as this value lives.
+pub struct ClosedPort {
+    _socket: socket2::Socket,
+    port: u16,
+}
+
+impl ClosedPort {
+    /// The port number.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl std::fmt::Display for ClosedPort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.port.fmt(f)
+    }
+}
+
+/// A port on 127.0.0.1 that refuses connections for the caller's lifetime of the value.
+pub fn closed_port() -> ClosedPort {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
+    let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&any.into()).expect("bind 127.0.0.1:0");
+    let port = socket.local_addr().unwrap().as_socket().expect("an inet address").port();
+    ClosedPort { _socket: socket, port }
 }
 
 /// A long-running child (listen, emulate) whose stderr and stdout are read
