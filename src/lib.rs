@@ -12,7 +12,7 @@ pub mod context;
 pub mod emulator;
 pub mod env;
 pub mod error;
-pub mod hop_by_hop;
+pub mod http;
 pub mod ids;
 pub mod input;
 pub mod listen;

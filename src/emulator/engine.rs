@@ -19,9 +19,9 @@ use super::log::{AttemptLine, Logger};
 use super::pacer::Pacer;
 use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
 use super::store::{Store, StoreError};
+use crate::http::{Failure, FailureKind, Rest, capture, host_port};
 use crate::retry::Schedule;
 use crate::signature::{self, SignatureFormat, Signer};
-use crate::units;
 use crate::wire;
 
 /// Bytes of an answer kept in the delivery log.
@@ -312,27 +312,20 @@ impl Engine {
         for (k, v) in &ep.headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        let mut resp = match req.body(body).send().await {
+        let resp = match req.body(body).send().await {
             Ok(r) => r,
-            Err(e) => return Answer { status: None, error: Some(self.describe(&e)), body: None },
+            Err(e) => return Answer { status: None, error: Some(self.describe(&ep.url, &e)), body: None },
         };
         let status = resp.status();
-        let mut kept = Vec::new();
-        let mut error = None;
-        while kept.len() < RESPONSE_BODY_LIMIT {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(e) => {
-                    // A status already came: the attempt is judged by it, the cut body is kept.
-                    if !status.is_success() {
-                        error = Some(self.describe(&e));
-                    }
-                    break;
-                }
+        // Once the limit is reached the rest is not waited for.
+        let read = capture(http::Response::from(resp).into_body(), RESPONSE_BODY_LIMIT, Rest::Stop).await;
+        let (kept, mut error) = match read {
+            Ok(read) => (read.body, None),
+            // A status already came: the attempt is judged by it, the cut body is kept.
+            Err(cut) => {
+                (cut.captured.body, (!status.is_success()).then(|| self.describe(&ep.url, &cut.error)))
             }
-        }
-        kept.truncate(RESPONSE_BODY_LIMIT);
+        };
         let code = status.as_u16();
         if error.is_none() && !status.is_success() {
             error = Some(match status.canonical_reason() {
@@ -346,17 +339,16 @@ impl Engine {
         Answer { status: Some(code), error, body: Some(String::from_utf8_lossy(&kept).into_owned()) }
     }
 
-    fn describe(&self, e: &reqwest::Error) -> String {
-        if e.is_timeout() {
-            return format!("timed out after {}", units::human_duration(self.config.delivery_timeout));
+    /// The delivery log's `error` for an attempt without a usable answer.
+    fn describe(&self, url: &str, e: &reqwest::Error) -> String {
+        let addr = e.url().map(host_port).unwrap_or_else(|| url.to_string());
+        let failure = Failure::classify(addr, e, self.config.delivery_timeout, url.starts_with("https:"));
+        match failure.kind() {
+            FailureKind::Refused | FailureKind::Connect(_) | FailureKind::Tls(_) => {
+                format!("connection failed: {}", failure.reason())
+            }
+            FailureKind::Timeout(_) | FailureKind::Protocol(_) => failure.to_string(),
         }
-        let mut cause: &dyn std::error::Error = e;
-        while let Some(next) = cause.source() {
-            cause = next;
-        }
-        let full = cause.to_string();
-        let text = full.split(" (os error").next().unwrap_or(&full);
-        if e.is_connect() { format!("connection failed: {text}") } else { text.to_string() }
     }
 }
 

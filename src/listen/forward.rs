@@ -8,20 +8,20 @@
 //! `--forward-timeout`).
 
 use std::error::Error as StdError;
-use std::io::ErrorKind;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::options::Target;
-use crate::error::{Error, Result, io_reason};
+use crate::error::{Error, Result};
+use crate::http::{Failure, FailureKind, Rest, capture};
 
 /// The most of an app's answer relayed back; a larger one is a 502.
 pub const MAX_ANSWER: usize = 4 << 20;
@@ -38,15 +38,10 @@ pub enum Outcome {
         /// Its body, relayed back.
         body: Bytes,
     },
-    /// No connection could be made (502).
-    Unreachable(String),
-    /// A connection was made but no TLS session could be set up (502): the app
-    /// does not speak TLS there, or its certificate was refused.
-    Tls(String),
-    /// The connection failed after it was made, or the answer was unusable (502).
-    Failed(String),
-    /// No complete answer within the deadline (504).
-    TimedOut(Duration),
+    /// No usable answer: a 504 when none came within the deadline, else a 502
+    /// (cannot connect or resolve, TLS handshake failed, connection dropped, an
+    /// answer too large).
+    Failed(Failure),
 }
 
 /// The result of forwarding one delivery.
@@ -67,8 +62,8 @@ impl Forwarded {
     pub fn status(&self) -> StatusCode {
         match &self.outcome {
             Outcome::Answered { status, .. } => *status,
-            Outcome::Unreachable(_) | Outcome::Tls(_) | Outcome::Failed(_) => StatusCode::BAD_GATEWAY,
-            Outcome::TimedOut(_) => StatusCode::GATEWAY_TIMEOUT,
+            Outcome::Failed(f) if f.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
+            Outcome::Failed(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -84,10 +79,12 @@ impl Forwarded {
     pub fn error(&self) -> Option<String> {
         match &self.outcome {
             Outcome::Answered { .. } => None,
-            Outcome::Unreachable(why) => Some(format!("app unreachable: {why}")),
-            Outcome::Tls(why) => Some(format!("TLS handshake failed: {why}")),
-            Outcome::Failed(why) => Some(why.clone()),
-            Outcome::TimedOut(d) => Some(format!("no answer within {}", humantime::format_duration(*d))),
+            Outcome::Failed(f) => Some(match f.kind() {
+                FailureKind::Refused | FailureKind::Connect(_) => format!("app unreachable: {}", f.reason()),
+                FailureKind::Tls(why) => format!("TLS handshake failed: {why}"),
+                FailureKind::Timeout(d) => format!("no answer within {}", humantime::format_duration(*d)),
+                FailureKind::Protocol(why) => why.clone(),
+            }),
         }
     }
 
@@ -142,95 +139,71 @@ impl Forwarder {
         let started = Instant::now();
         let outcome = match tokio::time::timeout(self.timeout, self.exchange(target, headers, body)).await {
             Ok(outcome) => outcome,
-            Err(_) => Outcome::TimedOut(self.timeout),
+            Err(_) => Outcome::Failed(Failure::new(addr(target), FailureKind::Timeout(self.timeout))),
         };
         Forwarded { url: target.url.clone(), port: target.port, duration: started.elapsed(), outcome }
     }
 
     async fn exchange(&self, target: &Target, headers: &HeaderMap, body: Bytes) -> Outcome {
         if let Some(url) = &target.tls {
-            return match &self.tls {
-                Some(client) => exchange_tls(client, url, headers, body).await,
-                None => Outcome::Failed("the HTTPS client was not set up".into()),
+            let Some(client) = &self.tls else {
+                let why = FailureKind::Protocol("the HTTPS client was not set up".into());
+                return Outcome::Failed(Failure::new(addr(target), why));
+            };
+            // reqwest writes `Host` from the URL and adds `accept: */*` when the
+            // delivery has no `Accept` (its one default header).
+            let sent = client.post(url.clone()).headers(forwarded_headers(headers)).body(body).send().await;
+            return match sent {
+                Ok(resp) => self.read_answer(target, http::Response::from(resp)).await,
+                Err(e) => self.failed(target, &e),
             };
         }
         let mut req = Request::new(Full::new(body));
         *req.method_mut() = Method::POST;
         *req.uri_mut() = target.uri.clone();
         *req.headers_mut() = forwarded_headers(headers);
-        let resp = match self.client.request(req).await {
-            Ok(r) => r,
-            Err(e) if e.is_connect() => return Outcome::Unreachable(root_cause(&e)),
-            Err(e) => return Outcome::Failed(format!("the app closed the connection: {}", root_cause(&e))),
-        };
-        read_answer(resp).await
-    }
-}
-
-/// One exchange through the TLS client. reqwest writes `Host` from the URL and
-/// adds `accept: */*` when the delivery has no `Accept` (its one default header).
-async fn exchange_tls(
-    client: &reqwest::Client,
-    url: &reqwest::Url,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Outcome {
-    let sent = client.post(url.clone()).headers(forwarded_headers(headers)).body(body).send().await;
-    match sent {
-        Ok(resp) => read_answer(http::Response::from(resp)).await,
-        Err(e) => tls_failure(&e),
-    }
-}
-
-/// Reads the app's answer (at most [`MAX_ANSWER`] bytes of body).
-async fn read_answer<B>(resp: http::Response<B>) -> Outcome
-where
-    B: hyper::body::Body,
-    B::Error: Into<Box<dyn StdError + Send + Sync>>,
-{
-    let (parts, incoming) = resp.into_parts();
-    match Limited::new(incoming, MAX_ANSWER).collect().await {
-        Ok(collected) => Outcome::Answered {
-            status: parts.status,
-            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-            body: collected.to_bytes(),
-        },
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            Outcome::Failed(format!("the app's answer is larger than {} MiB", MAX_ANSWER >> 20))
+        match self.client.request(req).await {
+            Ok(resp) => self.read_answer(target, resp).await,
+            Err(e) => self.failed(target, &e),
         }
-        Err(e) => Outcome::Failed(format!("the app's answer was cut off: {}", root_cause(&*e))),
+    }
+
+    /// Reads the app's answer (at most [`MAX_ANSWER`] bytes of body).
+    async fn read_answer<B>(&self, target: &Target, resp: http::Response<B>) -> Outcome
+    where
+        B: hyper::body::Body<Data = Bytes>,
+        B::Error: StdError + 'static,
+    {
+        let (parts, incoming) = resp.into_parts();
+        match capture(incoming, MAX_ANSWER, Rest::Stop).await {
+            Ok(read) if read.complete => Outcome::Answered {
+                status: parts.status,
+                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+                body: read.body,
+            },
+            Ok(_) => {
+                let why = format!("the app's answer is larger than {} MiB", MAX_ANSWER >> 20);
+                Outcome::Failed(Failure::new(addr(target), FailureKind::Protocol(why)))
+            }
+            Err(cut) => {
+                Outcome::Failed(self.classify(target, &cut.error).context("the app's answer was cut off"))
+            }
+        }
+    }
+
+    /// No answer: the request could not be made or the connection dropped.
+    fn failed(&self, target: &Target, e: &(dyn StdError + 'static)) -> Outcome {
+        Outcome::Failed(self.classify(target, e).context("the app closed the connection"))
+    }
+
+    fn classify(&self, target: &Target, e: &(dyn StdError + 'static)) -> Failure {
+        Failure::classify(addr(target), e, self.timeout, target.tls.is_some())
     }
 }
 
-/// Why the TLS client got no answer. A failure before a TLS session existed is
-/// told apart by where it happened: the DNS lookup and TCP connect errors are
-/// tagged by the connector ("dns error", "tcp connect error"); anything else
-/// while connecting is the TLS handshake (including a rejected certificate).
-fn tls_failure(e: &reqwest::Error) -> Outcome {
-    if !e.is_connect() {
-        return Outcome::Failed(format!("the app closed the connection: {}", root_cause(e)));
-    }
-    let mut link: Option<&(dyn StdError + 'static)> = Some(e);
-    while let Some(cur) = link {
-        if cur.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == ErrorKind::ConnectionRefused) {
-            return Outcome::Unreachable("connection refused".into());
-        }
-        let text = cur.to_string();
-        if text == "dns error" || text.starts_with("tcp ") {
-            return Outcome::Unreachable(root_cause(cur));
-        }
-        link = cur.source();
-    }
-    Outcome::Tls(innermost(e))
-}
-
-/// The innermost error's message as it is (rustls names its errors in CamelCase).
-fn innermost(e: &(dyn StdError + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
+/// `host:port` of a target, for failures.
+fn addr(target: &Target) -> String {
+    format!("{}:{}", target.uri.host().unwrap_or_default(), target.port)
 }
 
 /// The incoming headers minus hop-by-hop ones (and those the `Connection`
@@ -246,7 +219,7 @@ pub fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
     let mut out = HeaderMap::with_capacity(incoming.len());
     for (name, value) in incoming {
         // Host: the target's own is written; Expect: the body is sent whole.
-        if crate::hop_by_hop::HEADERS.contains(name)
+        if crate::http::hop_by_hop::HEADERS.contains(name)
             || name == header::HOST
             || name == header::EXPECT
             || named.contains(name)
@@ -256,18 +229,6 @@ pub fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
         out.append(name.clone(), value.clone());
     }
     out
-}
-
-/// The innermost error's message, without "(os error N)".
-fn root_cause(e: &(dyn StdError + 'static)) -> String {
-    let mut cur: &(dyn StdError + 'static) = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    match cur.downcast_ref::<std::io::Error>() {
-        Some(io) => io_reason(io).to_lowercase(),
-        None => cur.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -309,14 +270,15 @@ mod tests {
         assert_eq!(ok.status(), StatusCode::CREATED);
         assert_eq!(ok.first_line(), "done");
         assert_eq!(ok.error(), None);
-        let down = f(Outcome::Unreachable("connection refused".into()));
+        let failed = |kind| Outcome::Failed(Failure::new("localhost:1", kind));
+        let down = f(failed(FailureKind::Refused));
         assert_eq!(down.status(), StatusCode::BAD_GATEWAY);
         assert_eq!(down.app_status(), None);
         assert_eq!(down.error().unwrap(), "app unreachable: connection refused");
-        let tls = f(Outcome::Tls("invalid peer certificate: UnknownIssuer".into()));
+        let tls = f(failed(FailureKind::Tls("invalid peer certificate: UnknownIssuer".into())));
         assert_eq!(tls.status(), StatusCode::BAD_GATEWAY);
         assert_eq!(tls.error().unwrap(), "TLS handshake failed: invalid peer certificate: UnknownIssuer");
-        let slow = f(Outcome::TimedOut(Duration::from_secs(5)));
+        let slow = f(failed(FailureKind::Timeout(Duration::from_secs(5))));
         assert_eq!(slow.status(), StatusCode::GATEWAY_TIMEOUT);
         assert_eq!(slow.error().unwrap(), "no answer within 5s");
     }

@@ -406,13 +406,13 @@ impl State {
                         allow_post: false,
                         close: false,
                     },
-                    Outcome::Unreachable(_) | Outcome::Tls(_) | Outcome::Failed(_) => {
-                        Stats::bump(&self.stats.forward_errors);
-                        Reply::text(StatusCode::BAD_GATEWAY, "app unreachable")
-                    }
-                    Outcome::TimedOut(_) => {
+                    Outcome::Failed(failure) if failure.is_timeout() => {
                         Stats::bump(&self.stats.forward_errors);
                         Reply::text(StatusCode::GATEWAY_TIMEOUT, "app did not answer in time")
+                    }
+                    Outcome::Failed(_) => {
+                        Stats::bump(&self.stats.forward_errors);
+                        Reply::text(StatusCode::BAD_GATEWAY, "app unreachable")
                     }
                 };
                 (reply, Some(f))

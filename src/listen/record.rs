@@ -202,6 +202,7 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::{Failure, FailureKind};
     use crate::listen::forward::Outcome;
     use crate::wire::parse_delivery as parse;
     use serde_json::{Value, json};
@@ -369,7 +370,8 @@ mod tests {
             v["forward"],
             json!({"url":"http://localhost:4000/","status":202,"duration_ms":12,"error":null})
         );
-        let down = Forwarded { outcome: Outcome::Unreachable("connection refused".into()), ..ok };
+        let down =
+            Forwarded { outcome: Outcome::Failed(Failure::new("localhost:1", FailureKind::Refused)), ..ok };
         let (_, v) = line(&Record { forward: Some(&down), status: 502, ..base(&h, b"") });
         assert_eq!(v["forward"]["status"], Value::Null);
         assert_eq!(v["forward"]["error"], "app unreachable: connection refused");

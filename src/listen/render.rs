@@ -25,6 +25,7 @@ use serde_json::value::RawValue;
 use super::forward::{Forwarded, Outcome};
 use super::record::Record;
 use crate::catalog;
+use crate::http::{Failure, FailureKind};
 use crate::units::human_duration;
 use crate::wire::EventRef;
 
@@ -201,24 +202,31 @@ fn forward_line(f: &Forwarded, room: usize) -> String {
             let first = truncate(&clean(&f.first_line()), room.saturating_sub(took.len() + 10));
             format!("{} {code} {} {}", "→".dimmed(), format!("({took})").dimmed(), first)
         }
-        Outcome::Unreachable(why) => format!(
+        Outcome::Failed(failure) => failure_line(f, failure),
+    }
+}
+
+/// `→ 502 …` (or `504`) with what went wrong and what to check.
+fn failure_line(f: &Forwarded, failure: &Failure) -> String {
+    match failure.kind() {
+        FailureKind::Refused | FailureKind::Connect(_) => format!(
             "{} {} {} {}",
             "→".dimmed(),
             "502".red().bold(),
-            format!("cannot reach your app at {} ({why})", f.url).red(),
+            format!("cannot reach your app at {} ({})", f.url, failure.reason()).red(),
             format!("is it running on port {}?", f.port).yellow()
         ),
-        Outcome::Tls(why) => format!(
+        FailureKind::Tls(why) => format!(
             "{} {} {} {}",
             "→".dimmed(),
             "502".red().bold(),
             format!("TLS handshake with {} failed ({why})", f.url).red(),
             format!("does it serve https on port {}?", f.port).yellow()
         ),
-        Outcome::Failed(why) => {
+        FailureKind::Protocol(why) => {
             format!("{} {} {}", "→".dimmed(), "502".red().bold(), format!("{why} ({})", f.url).red())
         }
-        Outcome::TimedOut(d) => format!(
+        FailureKind::Timeout(d) => format!(
             "{} {} {} {}",
             "→".dimmed(),
             "504".red().bold(),
@@ -416,12 +424,18 @@ mod tests {
             duration: Duration::from_millis(3),
             outcome,
         };
-        let tls = forward_line(&f(Outcome::Tls("invalid peer certificate: UnknownIssuer".into())), 100);
+        let tls = forward_line(
+            &f(Outcome::Failed(Failure::new(
+                "localhost:1",
+                FailureKind::Tls("invalid peer certificate: UnknownIssuer".into()),
+            ))),
+            100,
+        );
         assert_eq!(
             tls,
             "→ 502 TLS handshake with https://127.0.0.1:8443/hooks failed (invalid peer certificate: UnknownIssuer) does it serve https on port 8443?"
         );
-        let down = forward_line(&f(Outcome::Unreachable("connection refused".into())), 100);
+        let down = forward_line(&f(Outcome::Failed(Failure::new("localhost:1", FailureKind::Refused))), 100);
         assert!(down.contains("cannot reach your app") && down.ends_with("port 8443?"), "{down}");
     }
 

@@ -19,7 +19,6 @@ use super::generator::Generator;
 use super::live::Live;
 use super::pacer::Pacer;
 use super::stats::{DeliveryRecord, Tally};
-use super::target::Target;
 use super::transport::{Attempt, Client, Connection, SIGNATURE};
 
 /// What to send, decided before the run starts.
@@ -89,7 +88,6 @@ struct Shared {
     requests: u64,
     pacer: Option<Pacer>,
     headers: HeaderMap,
-    target: Target,
     live: Arc<Live>,
     stop: CancellationToken,
 }
@@ -100,7 +98,6 @@ pub async fn run(
     client: &Client,
     generator: Generator,
     headers: HeaderMap,
-    target: &Target,
     live: Arc<Live>,
 ) -> Outcome {
     let (stop, watcher) = interrupt_token();
@@ -117,7 +114,6 @@ pub async fn run(
         next: AtomicU64::new(0),
         requests,
         headers,
-        target: target.clone(),
         live: live.clone(),
         stop: stop.clone(),
     });
@@ -163,7 +159,7 @@ async fn worker(shared: Arc<Shared>, mut generator: Generator, mut conn: Connect
         }
         let out = generator.build(events as usize);
         let (last, attempts) = send_with_retries(&shared, &mut conn, &generator, out, &mut tally).await;
-        let error = last.result.as_ref().err().map(|f| f.describe(&shared.target));
+        let error = last.result.as_ref().err().map(ToString::to_string);
         tally.record_outcome(events, &last, error.as_deref());
         if let Some(records) = &mut tally.deliveries {
             for (k, event_id) in generator.last_ids().into_iter().enumerate() {
@@ -215,7 +211,7 @@ async fn send_with_retries(
             return (attempt, n as u32);
         }
         let wait = schedule.and_then(|s| s.wait_before(n + 1, scale)).unwrap_or_default();
-        shared.live.retrying(&shared.target, generator.first_id(), &attempt, n, max, wait);
+        shared.live.retrying(generator.first_id(), &attempt, n, max, wait);
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             // Interrupted while waiting: the event ends with the attempt it had.

@@ -12,7 +12,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::output::{Printer, Verbosity, eprintln_safe};
 use crate::units;
 
-use super::target::Target;
 use super::transport::Attempt;
 
 /// Shared by the workers of one run.
@@ -66,21 +65,13 @@ impl Live {
     }
 
     /// Shows an attempt that failed and will be retried after `wait`.
-    pub fn retrying(
-        &self,
-        target: &Target,
-        event_id: Option<&str>,
-        attempt: &Attempt,
-        n: usize,
-        of: usize,
-        wait: Duration,
-    ) {
+    pub fn retrying(&self, event_id: Option<&str>, attempt: &Attempt, n: usize, of: usize, wait: Duration) {
         if !self.show_attempts {
             return;
         }
         let outcome = match &attempt.result {
             Ok(a) => super::report::status_text(a.status),
-            Err(f) => f.describe(target),
+            Err(f) => f.to_string(),
         };
         let line = format!(
             "{} {}attempt {n}/{of}: {outcome} ({}); next attempt in {}",

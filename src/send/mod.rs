@@ -86,7 +86,7 @@ pub async fn run(job: SendTest, printer: &Printer) -> Result<Sent> {
         crate::units::human_duration(timeout)
     ));
     let live = live::Live::new(printer, count);
-    let outcome = engine::run(plan, &client, generator, headers.map, &target, live).await;
+    let outcome = engine::run(plan, &client, generator, headers.map, live).await;
     let tally = &outcome.tally;
     if outcome.interrupted {
         printer.warn(&format!("interrupted: {} of {count} events were sent", tally.sent));

@@ -105,7 +105,7 @@ pub fn parse_line(line: &[u8]) -> std::result::Result<Saved, Skip> {
             signature = HeaderValue::from_str(value).ok();
             continue;
         }
-        if crate::hop_by_hop::is_hop_by_hop(&lower) || DROPPED_HEADERS.contains(&lower.as_str()) {
+        if crate::http::hop_by_hop::is_hop_by_hop(&lower) || DROPPED_HEADERS.contains(&lower.as_str()) {
             continue;
         }
         if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(lower.as_bytes()), HeaderValue::from_str(value)) {
@@ -213,14 +213,14 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
         }
         let attempt = conn.send(&headers, signature.as_ref(), saved.body.clone()).await;
         requests += 1;
-        record(&mut tally, &target, &saved, &attempt, requests);
+        record(&mut tally, &saved, &attempt, requests);
         for (_, e) in &saved.events {
             if let Some(e) = e {
                 names.insert(e.clone());
             }
         }
         if !printer.json() {
-            printer.out_line(&report::delivery_line(&display_record(&target, &saved, &attempt)));
+            printer.out_line(&report::delivery_line(&display_record(&saved, &attempt)));
         }
     }
     let elapsed = start.elapsed();
@@ -285,9 +285,9 @@ fn request_headers(target: &Target, saved: &Saved) -> HeaderMap {
     map
 }
 
-fn record(tally: &mut Tally, target: &Target, saved: &Saved, attempt: &Attempt, index: u64) {
+fn record(tally: &mut Tally, saved: &Saved, attempt: &Attempt, index: u64) {
     let events = saved.events.len() as u64;
-    let error = attempt.result.as_ref().err().map(|f| f.describe(target));
+    let error = attempt.result.as_ref().err().map(ToString::to_string);
     tally.record_latency(attempt);
     tally.record_outcome(events, attempt, error.as_deref());
     if let Some(records) = &mut tally.deliveries {
@@ -310,7 +310,7 @@ fn record(tally: &mut Tally, target: &Target, saved: &Saved, attempt: &Attempt, 
 }
 
 /// The record shown on the human line for one replayed request.
-fn display_record(target: &Target, saved: &Saved, attempt: &Attempt) -> DeliveryRecord {
+fn display_record(saved: &Saved, attempt: &Attempt) -> DeliveryRecord {
     let (event_id, event) = if saved.batch {
         let first = saved.events.first().and_then(|(_, e)| e.clone()).unwrap_or_default();
         (None, Some(format!("batch of {} ({first}…)", saved.events.len())))
@@ -324,7 +324,7 @@ fn display_record(target: &Target, saved: &Saved, attempt: &Attempt) -> Delivery
         status: attempt.status(),
         duration: attempt.duration,
         attempts: 1,
-        error: attempt.result.as_ref().err().map(|f| f.describe(target)),
+        error: attempt.result.as_ref().err().map(ToString::to_string),
     }
 }
 

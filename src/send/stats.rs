@@ -96,7 +96,7 @@ impl Tally {
         match (&last.result, error) {
             (Ok(answer), _) => add(&mut self.status_counts, answer.status, events),
             (Err(f), Some(text)) => {
-                if matches!(f, super::transport::Failure::Refused) {
+                if f.is_refused() {
                     self.refused = true;
                 }
                 match self.errors.iter_mut().find(|(e, _)| e == text) {
@@ -167,8 +167,8 @@ fn add(counts: &mut Vec<(u16, u64)>, status: u16, n: u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::transport::Failure;
     use super::*;
+    use crate::http::{Failure, FailureKind};
 
     fn answered(status: u16, ms: u64) -> Attempt {
         Attempt {
@@ -189,7 +189,8 @@ mod tests {
         let bad = answered(500, 3);
         b.record_latency(&bad);
         b.record_outcome(5, &bad, None);
-        let refused = Attempt { result: Err(Failure::Refused), duration: Duration::ZERO };
+        let refused =
+            Attempt { result: Err(Failure::new("x:1", FailureKind::Refused)), duration: Duration::ZERO };
         b.record_outcome(2, &refused, Some("connection refused by x:1"));
         a.merge(b);
         a.finish();

@@ -11,44 +11,19 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use crate::error::{Error, Result, io_reason};
+use crate::http::{Captured, Cut, Failure, FailureKind, Rest, capture};
 use crate::signature::HEADER_LOWER;
-use crate::units;
 
 use super::target::Target;
 
 /// The signature header, parsed once.
 pub const SIGNATURE: HeaderName = HeaderName::from_static(HEADER_LOWER);
-
-/// Why an attempt got no HTTP answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// Nothing listens on the target's port.
-    Refused,
-    /// The connection could not be made for another reason.
-    Connect(String),
-    /// No complete answer within the timeout.
-    Timeout(Duration),
-    /// The connection broke while sending or reading.
-    Broken(String),
-}
-
-impl Failure {
-    /// One line for people and for the JSON `error` field.
-    pub fn describe(&self, target: &Target) -> String {
-        match self {
-            Failure::Refused => format!("connection refused by {}", target.host_port()),
-            Failure::Connect(reason) => format!("cannot connect to {}: {reason}", target.host_port()),
-            Failure::Timeout(d) => format!("timed out after {}", units::human_duration(*d)),
-            Failure::Broken(reason) => reason.clone(),
-        }
-    }
-}
 
 /// The HTTP answer to an attempt.
 #[derive(Debug, Clone)]
@@ -86,6 +61,8 @@ impl Attempt {
 #[derive(Debug)]
 struct Shared {
     target: Target,
+    /// `host:port`, for failures.
+    addr: String,
     addrs: Vec<SocketAddr>,
     /// Index into `addrs` that last connected, tried first next time.
     preferred: AtomicUsize,
@@ -126,6 +103,7 @@ impl Client {
         Ok(Client {
             shared: Arc::new(Shared {
                 target: target.clone(),
+                addr: target.host_port(),
                 addrs,
                 preferred: AtomicUsize::new(0),
                 tls,
@@ -163,7 +141,7 @@ impl Connection {
             Err(_) => {
                 // The connection is mid-request; it cannot be reused.
                 self.conn = None;
-                Err(Failure::Timeout(timeout))
+                Err(self.shared.failure(FailureKind::Timeout(timeout)))
             }
         };
         Attempt { result, duration: start.elapsed() }
@@ -180,7 +158,7 @@ impl Connection {
             request_headers.insert(SIGNATURE, sig.clone());
         }
         if let Some(client) = &self.shared.tls {
-            return send_tls(client, &self.shared.target, request_headers, body, self.shared.capture).await;
+            return send_tls(client, &self.shared, request_headers, body).await;
         }
         let mut req = Request::new(Full::new(body));
         *req.method_mut() = Method::POST;
@@ -197,31 +175,23 @@ impl Connection {
             if sender.ready().await.is_err() {
                 self.conn = None;
                 if fresh_tried {
-                    return Err(Failure::Broken("the connection closed before the request was sent".into()));
+                    return Err(self.shared.failure(FailureKind::Protocol(
+                        "the connection closed before the request was sent".into(),
+                    )));
                 }
                 continue;
             }
             match sender.try_send_request(req).await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    let mut incoming = resp.into_body();
-                    let mut kept = Vec::new();
-                    let mut len = 0u64;
-                    let capture = self.shared.capture;
-                    while let Some(frame) = incoming.frame().await {
-                        let frame = frame.map_err(|e| {
+                    let read = capture(resp.into_body(), self.shared.capture, Rest::Drain).await;
+                    return match read {
+                        Ok(captured) => Ok(answer(status, captured)),
+                        Err(cut) => {
                             self.conn = None;
-                            Failure::Broken(format!("the answer broke off: {}", hyper_reason(&e)))
-                        })?;
-                        if let Ok(data) = frame.into_data() {
-                            len += data.len() as u64;
-                            if kept.len() < capture {
-                                let take = (capture - kept.len()).min(data.len());
-                                kept.extend_from_slice(&data[..take]);
-                            }
+                            Err(self.shared.broke_off(&cut))
                         }
-                    }
-                    return Ok(Answer { status, body: kept, body_len: len });
+                    };
                 }
                 Err(mut e) => {
                     self.conn = None;
@@ -232,7 +202,7 @@ impl Connection {
                             req = unsent;
                             continue;
                         }
-                        _ => return Err(Failure::Broken(hyper_reason(e.error()))),
+                        _ => return Err(self.shared.classify(e.error())),
                     }
                 }
             }
@@ -251,7 +221,7 @@ impl Connection {
                     let _ = stream.set_nodelay(true);
                     let (sender, conn) = http1::handshake(TokioIo::new(stream))
                         .await
-                        .map_err(|e| Failure::Connect(hyper_reason(&e)))?;
+                        .map_err(|e| Failure::connecting(self.shared.addr.clone(), &e))?;
                     tokio::spawn(async move {
                         let _ = conn.await;
                     });
@@ -261,85 +231,44 @@ impl Connection {
             }
         }
         Err(match last_err {
-            Some(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Failure::Refused,
-            Some(e) => Failure::Connect(io_reason(&e)),
-            None => Failure::Connect("no address to connect to".into()),
+            Some(e) => Failure::connecting(self.shared.addr.clone(), &e),
+            None => self.shared.failure(FailureKind::Connect("no address to connect to".into())),
         })
     }
 }
 
+impl Shared {
+    fn failure(&self, kind: FailureKind) -> Failure {
+        Failure::new(self.addr.clone(), kind)
+    }
+
+    fn classify(&self, e: &(dyn std::error::Error + 'static)) -> Failure {
+        Failure::classify(self.addr.clone(), e, self.timeout, self.target.tls)
+    }
+
+    fn broke_off<E: std::error::Error + 'static>(&self, cut: &Cut<E>) -> Failure {
+        self.classify(&cut.error).context("the answer broke off")
+    }
+}
+
+fn answer(status: u16, captured: Captured) -> Answer {
+    Answer { status, body: Vec::from(captured.body), body_len: captured.len }
+}
+
 async fn send_tls(
     client: &reqwest::Client,
-    target: &Target,
+    shared: &Shared,
     headers: HeaderMap,
     body: Bytes,
-    capture: usize,
 ) -> std::result::Result<Answer, Failure> {
-    let mut resp = client
-        .post(target.url.clone())
+    let resp = client
+        .post(shared.target.url.clone())
         .headers(headers)
         .body(body)
         .send()
         .await
-        .map_err(|e| classify_reqwest(&e))?;
+        .map_err(|e| shared.classify(&e))?;
     let status = resp.status().as_u16();
-    let mut kept = Vec::new();
-    let mut len = 0u64;
-    while let Some(chunk) =
-        resp.chunk().await.map_err(|e| Failure::Broken(format!("the answer broke off: {}", innermost(&e))))?
-    {
-        len += chunk.len() as u64;
-        if kept.len() < capture {
-            let take = (capture - kept.len()).min(chunk.len());
-            kept.extend_from_slice(&chunk[..take]);
-        }
-    }
-    Ok(Answer { status, body: kept, body_len: len })
-}
-
-fn classify_reqwest(e: &reqwest::Error) -> Failure {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
-            return Failure::Refused;
-        }
-        source = s.source();
-    }
-    // reqwest's own text repeats the URL; the innermost cause says what happened.
-    let reason = innermost(e);
-    if e.is_connect() { Failure::Connect(reason) } else { Failure::Broken(reason) }
-}
-
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut last = e;
-    while let Some(s) = last.source() {
-        last = s;
-    }
-    last.to_string()
-}
-
-/// An error and its causes on one line, skipping repeats.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut source = Some(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-fn hyper_reason(e: &hyper::Error) -> String {
-    if e.is_incomplete_message() {
-        "the connection closed before the answer was complete".into()
-    } else if e.is_parse() {
-        format!("the answer is not valid HTTP/1.1 ({e})")
-    } else {
-        chain(e)
-    }
+    let read = capture(http::Response::from(resp).into_body(), shared.capture, Rest::Drain).await;
+    read.map(|captured| answer(status, captured)).map_err(|cut| shared.broke_off(&cut))
 }

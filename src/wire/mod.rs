@@ -11,7 +11,7 @@ pub use delivery::{EventRef, ParseError, Parsed, is_json, parse_delivery};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::hop_by_hop;
+use crate::http::hop_by_hop;
 
 /// One event as it travels in a delivery: `{"id","event","timestamp","data","changes"?}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
