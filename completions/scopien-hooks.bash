@@ -437,7 +437,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__emulate)
-            opts="-v -q -y -h -V --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --read-timeout --max-connections --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +464,14 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --max-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -957,7 +965,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__listen)
-            opts="-v -q -y -h -V --host --port --path --secret --skip-verify --forward-to --route --forward-timeout --events --save --respond-status --respond-delay --fail-first --tolerance --max-body --max-events --timeout --no-dedupe --register --keep --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --host --port --path --secret --skip-verify --forward-to --route --forward-timeout --events --save --respond-status --respond-delay --fail-first --tolerance --max-body --max-events --timeout --no-dedupe --register --keep --read-timeout --max-connections --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,6 +1036,14 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --register)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

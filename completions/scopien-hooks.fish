@@ -151,6 +151,8 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l m
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l max-events -d 'Exit 0 once N events have been accepted' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l timeout -d 'Exit 1 if --max-events is not reached within DUR' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l register -d 'Create a webhook for PUBLIC_URL with a fresh secret and verify with it' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l read-timeout -d 'Answer 408 to a request whose headers or body take longer than DUR to arrive' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l max-connections -d 'Most connections open at once (the rest wait to be accepted)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r
@@ -366,6 +368,8 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l 
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l time-scale -d 'Multiply retry waits and batch waits by F' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l delivery-timeout -d 'Deadline for each delivery attempt' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-rate -d 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l read-timeout -d 'Answer 408 to a request whose headers or body take longer than DUR to arrive' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-connections -d 'Most connections open at once (the rest wait to be accepted)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r

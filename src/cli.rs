@@ -259,6 +259,8 @@ pub struct ListenArgs {
     /// With --register: keep the webhook on exit
     #[arg(long, requires = "register")]
     pub keep: bool,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 /// `replay`
@@ -450,6 +452,19 @@ pub struct EmulateArgs {
     /// Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_rate: u32,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// How `listen` and `emulate` treat slow clients.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Answer 408 to a request whose headers or body take longer than DUR to arrive
+    #[arg(long, value_name = "DUR", default_value = "10s", value_parser = units::parse_read_timeout)]
+    pub read_timeout: Duration,
+    /// Most connections open at once (the rest wait to be accepted)
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
 }
 
 /// `trigger`

@@ -22,6 +22,7 @@ pub mod output;
 pub mod payload;
 pub mod retry;
 pub mod send;
+pub mod server;
 pub mod settings;
 pub mod signals;
 pub mod signature;

@@ -17,6 +17,29 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(t).map_err(|_| format!("'{s}' is not a duration (try 5s, 250ms, 2m)"))
 }
 
+/// A duration from `lo` to `hi`, both included, with the range in the message.
+fn duration_within(s: &str, lo: Duration, hi: Duration) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < lo || d > hi {
+        return Err(format!(
+            "'{s}' is out of range: give {} to {}",
+            humantime::format_duration(lo),
+            humantime::format_duration(hi)
+        ));
+    }
+    Ok(d)
+}
+
+/// `--read-timeout`: 1ms to 1h.
+pub fn parse_read_timeout(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::from_millis(1), Duration::from_secs(3600))
+}
+
+/// `--retain`: 0 (keep everything) to 100 years.
+pub fn parse_retain(s: &str) -> Result<Duration, String> {
+    duration_within(s, Duration::ZERO, Duration::from_secs(100 * 365 * 86_400))
+}
+
 /// A comma-separated retry schedule such as `0,5s,30s,2m,10m,1h`.
 pub fn parse_schedule(s: &str) -> Result<Schedule, String> {
     let waits = s.split(',').map(|part| parse_duration(part.trim())).collect::<Result<Vec<_>, _>>()?;
@@ -111,6 +134,16 @@ mod tests {
         assert_eq!(parse_duration("1.5").unwrap(), Duration::from_millis(1500));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn bounded_durations() {
+        assert_eq!(parse_read_timeout("10s").unwrap(), Duration::from_secs(10));
+        assert!(parse_read_timeout("0").unwrap_err().contains("1ms to 1h"));
+        assert!(parse_read_timeout("2h").is_err());
+        assert_eq!(parse_retain("0").unwrap(), Duration::ZERO);
+        assert_eq!(parse_retain("7d").unwrap(), Duration::from_secs(7 * 86_400));
+        assert!(parse_retain("1000000000h").is_err());
     }
 
     #[test]

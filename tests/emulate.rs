@@ -827,3 +827,40 @@ fn garbage_malformed_and_oversized_requests_do_not_stop_the_api() {
     assert_eq!(status, 200, "{v}");
     assert!(v["data"].is_array());
 }
+
+#[test]
+fn stalled_requests_get_the_408_envelope_while_the_api_answers() {
+    let emu = emulator(&["--in-memory", "--read-timeout", "1s", "--max-connections", "64"]);
+    let api = Api::new(&emu);
+    let addr = emu.url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let stall = |bytes: &[u8]| {
+        use std::io::Write;
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        s.write_all(bytes).unwrap();
+        s
+    };
+    let mut stalled = Vec::new();
+    for _ in 0..15 {
+        stalled.push(stall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "));
+        stalled.push(stall(
+            b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_test_emulator\r\nContent-Length: 100\r\n\r\n{\"event\":",
+        ));
+    }
+    for _ in 0..5 {
+        let (status, v) = api.get("/webhooks");
+        assert_eq!(status, 200, "{v}");
+    }
+    for mut s in stalled {
+        use std::io::Read;
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{text:?}");
+        let body: Value = serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}: {text:?}"));
+        assert_eq!(body["error"]["code"], "request_timeout", "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("1s"), "{body}");
+    }
+    assert_eq!(api.get("/webhooks").0, 200);
+}

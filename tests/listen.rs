@@ -796,3 +796,69 @@ fn concurrent_keep_alive_senders_all_get_200_and_one_line_each() {
     assert!(out.is_empty(), "{out:#?}");
     assert!(err.iter().any(|e| e.contains("320 received, 320 verified")), "{err:#?}");
 }
+
+/// Opens a connection and sends `bytes`, leaving it open.
+fn stall(url: &str, bytes: &[u8]) -> TcpStream {
+    let mut s = TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    s.write_all(bytes).unwrap();
+    s
+}
+
+/// Everything the server sends on `s` until it closes it (bounded by the read timeout).
+fn answer_of(mut s: TcpStream) -> String {
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn stalled_headers_and_bodies_get_408_while_deliveries_are_answered() {
+    let mut l = listen(&["--secret", SECRET, "--json", "--read-timeout", "1s", "--max-connections", "64"]);
+    let mut stalled = Vec::new();
+    for _ in 0..20 {
+        stalled.push(stall(&l.url, b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+        stalled.push(stall(&l.url, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":"));
+    }
+    for i in 0..10 {
+        let id = format!("evt_stall{i:019}");
+        assert_eq!(post_signed(&l.url, &opp_updated(&id)), (200, "OK".into()));
+        assert_eq!(json_line(&mut l)["event_id"], id);
+    }
+    for s in stalled {
+        let answer = answer_of(s);
+        assert!(answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{answer:?}");
+        assert!(answer.ends_with("request timeout"), "{answer:?}");
+    }
+    assert_eq!(post_signed(&l.url, &opp_updated("evt_stall_after000000000001")), (200, "OK".into()));
+}
+
+#[test]
+fn past_max_connections_a_client_waits_until_one_closes() {
+    let l = listen(&["--secret", SECRET, "--max-connections", "1"]);
+    let body = opp_updated("evt_maxconn000000000000000001");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Scopien-Signature: {}\r\nContent-Length: {}\r\n\r\n{body}",
+        doc_signature(SECRET, body.as_bytes()),
+        body.len()
+    );
+    let mut first = stall(&l.url, request.as_bytes());
+    let mut buf = [0u8; 512];
+    let n = first.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200 OK"), "{:?}", String::from_utf8_lossy(&buf[..n]));
+    // The only slot is held by an idle keep-alive connection: the next one is not served yet.
+    let mut second = stall(&l.url, request.as_bytes());
+    second.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    assert!(second.read(&mut buf).is_err(), "answered while the only slot was taken");
+    drop(first);
+    second.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    let n = second.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200 OK"), "{:?}", String::from_utf8_lossy(&buf[..n]));
+}
+
+#[test]
+fn read_timeout_and_max_connections_are_checked() {
+    for args in [["--read-timeout", "0"], ["--read-timeout", "soon"], ["--max-connections", "0"]] {
+        cmd().arg("listen").args(args).assert().code(2).stderr(predicate::str::contains(args[0]));
+    }
+}

@@ -4,6 +4,7 @@ use crate::cli::EmulateArgs;
 use crate::context::Context;
 use crate::emulator::{self, DEFAULT_API_KEY, Options};
 use crate::error::{Error, ExitStatus, Result};
+use crate::server::Limits;
 use crate::settings::Source;
 
 /// Checks the flags, picks the key and the database, and serves.
@@ -32,6 +33,7 @@ pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         time_scale: args.time_scale,
         delivery_timeout: args.delivery_timeout,
         max_rate: args.max_rate,
+        limits: Limits::new(args.serve.read_timeout, args.serve.max_connections as usize),
     };
     emulator::serve(opts, &ctx.printer).await
 }

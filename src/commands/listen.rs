@@ -14,6 +14,7 @@ use crate::ids;
 use crate::listen;
 use crate::listen::options::{Options, Route, Target, VerifyMode};
 use crate::manage::checks;
+use crate::server::Limits;
 use crate::settings;
 use crate::signature::Verifier;
 
@@ -77,6 +78,7 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         timeout: args.timeout,
         dedupe: !args.no_dedupe,
         json,
+        limits: Limits::new(args.serve.read_timeout, args.serve.max_connections as usize),
     })
 }
 

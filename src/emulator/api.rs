@@ -132,6 +132,13 @@ impl From<BodyError> for ApiErr {
     }
 }
 
+/// The 408 envelope for a request that did not arrive within `read_timeout`.
+pub fn timeout_reply(read_timeout: std::time::Duration) -> crate::server::TimeoutReply {
+    let message = format!("the request did not arrive within {}", humantime::format_duration(read_timeout));
+    let body = ErrorBody { error: ApiError { code: "request_timeout".to_string(), message } };
+    crate::server::TimeoutReply::new("application/json", serde_json::to_vec(&body).expect("models serialise"))
+}
+
 impl IntoResponse for ApiErr {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ApiError { code: self.code.to_string(), message: self.message } };

@@ -28,6 +28,7 @@ use colored::Colorize;
 use crate::error::{Error, ExitStatus, Result, io_reason};
 use crate::ids;
 use crate::output::{Printer, Verbosity, eprintln_safe};
+use crate::server::{self, Limits, RequestBody};
 
 use self::engine::{Engine, EngineConfig};
 use self::store::{Store, StoreError};
@@ -37,6 +38,9 @@ pub const DEFAULT_API_KEY: &str = "sk_test_emulator";
 /// Where `emulate` serves when run without `--host` / `--port` (what `trigger`
 /// talks to when no API base is configured).
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8787/v1";
+
+/// How long open API connections may take to finish once the emulator is told to stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// What `emulate` serves with, checked by the command layer.
 #[derive(Debug, Clone)]
@@ -55,11 +59,13 @@ pub struct Options {
     pub delivery_timeout: Duration,
     /// Per-webhook delivery cap in events/s (0: no cap).
     pub max_rate: u32,
+    /// Read timeout and connection cap of the API server.
+    pub limits: Limits,
 }
 
 /// Serves the emulator until Ctrl-C or SIGTERM.
 pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
-    let Options { host, port, db: db_path, api_key, time_scale, delivery_timeout, max_rate } = opts;
+    let Options { host, port, db: db_path, api_key, time_scale, delivery_timeout, max_rate, limits } = opts;
     if let Some(p) = &db_path {
         prepare_dir(p)?;
     }
@@ -111,10 +117,32 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     ));
 
     let runner = tokio::spawn(engine.clone().run());
-    let served = axum::serve(listener, app).with_graceful_shutdown(stop).await;
+    let handler = move |req: http::Request<RequestBody>| {
+        let mut app = app.clone();
+        async move {
+            match tower_service::Service::call(&mut app, req).await {
+                Ok(resp) => resp,
+                Err(never) => match never {},
+            }
+        }
+    };
+    let reply = api::timeout_reply(limits.read_timeout);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let served = tokio::spawn(server::serve(
+        listener,
+        limits,
+        reply,
+        handler,
+        cancel.clone(),
+        SHUTDOWN_GRACE,
+        tokio_util::sync::CancellationToken::new(),
+        |_| {},
+    ));
+    stop.await;
+    cancel.cancel();
+    let _ = served.await;
     engine.shutdown(delivery_timeout + Duration::from_secs(1)).await;
     let _ = runner.await;
-    served.map_err(|e| Error::failure(format!("the emulator's server failed: {}", io_reason(&e))))?;
     printer.status(match db_path {
         Some(_) => "Emulator stopped; queued deliveries resume on the next start with the same database.",
         None => "Emulator stopped.",

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
-use hyper::body::{Body, Incoming};
+use hyper::body::Body;
+
+use crate::server::RequestBody;
 
 /// How much of an oversized body is read and discarded so the 413 reaches the sender.
 const DRAIN_MAX: u64 = 16 << 20;
@@ -35,7 +37,7 @@ pub enum BodyError {
 /// Reads the whole body if it fits in `max` bytes. `expects_continue` means the
 /// sender waits for `100 Continue` before sending: an oversized body is then
 /// refused without reading any of it.
-pub async fn read(mut body: Incoming, max: u64, expects_continue: bool) -> Result<Bytes, BodyError> {
+pub async fn read(mut body: RequestBody, max: u64, expects_continue: bool) -> Result<Bytes, BodyError> {
     let declared = body.size_hint().exact();
     if let Some(len) = declared
         && len > max
@@ -81,7 +83,7 @@ pub async fn read(mut body: Incoming, max: u64, expects_continue: bool) -> Resul
 
 /// Reads and throws away a body the answer does not depend on (404, 405), so
 /// the connection can be kept; false when more than `max` bytes came.
-pub async fn discard(mut body: Incoming, max: u64) -> bool {
+pub async fn discard(mut body: RequestBody, max: u64) -> bool {
     if body.is_end_stream() {
         return true;
     }
@@ -89,7 +91,7 @@ pub async fn discard(mut body: Incoming, max: u64) -> bool {
 }
 
 /// Reads and discards up to `limit` more bytes within [`DRAIN_TIME`]; true when the body ended.
-async fn drain(body: &mut Incoming, limit: u64) -> bool {
+async fn drain(body: &mut RequestBody, limit: u64) -> bool {
     let work = async {
         let mut left = limit;
         loop {

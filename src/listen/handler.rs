@@ -20,7 +20,6 @@
 //! "Already processed". The same rule decides what `--max-events` counts: new,
 //! unfiltered events answered 2xx (each event of a batch counts).
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
@@ -29,7 +28,6 @@ use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
-use hyper::body::Incoming;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{self, BodyError};
@@ -43,6 +41,7 @@ use super::save::SaveFile;
 use super::sink::Sink;
 use super::summary::Stats;
 use crate::output::Printer;
+use crate::server::RequestBody;
 use crate::signature::{self, VerifyError};
 use crate::wire::{self, EventRef, ParseError};
 
@@ -119,9 +118,9 @@ impl State {
     }
 }
 
-/// The hyper service function.
-pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
-    Ok(state.handle(req).await)
+/// Answers one request.
+pub async fn handle(state: Arc<State>, req: Request<RequestBody>) -> Response<Body> {
+    state.handle(req).await
 }
 
 /// What to answer.
@@ -193,7 +192,7 @@ fn snippet(body: &[u8]) -> String {
 }
 
 impl State {
-    async fn handle(&self, req: Request<Incoming>) -> Response<Body> {
+    async fn handle(&self, req: Request<RequestBody>) -> Response<Body> {
         let received_at = SystemTime::now();
         Stats::bump(&self.stats.received);
         let (parts, incoming) = req.into_parts();

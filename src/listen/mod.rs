@@ -70,6 +70,7 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     .min(Duration::from_secs(30));
     let timeout = opts.timeout;
     let max_events = opts.max_events;
+    let limits = opts.limits;
 
     if matches!(opts.verify, VerifyMode::NoSecret) {
         printer.warn(
@@ -91,7 +92,22 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
 
     let stop = CancellationToken::new();
     let force = CancellationToken::new();
-    let server = tokio::spawn(server::serve(listener, state.clone(), stop.clone(), grace, force.clone()));
+    let server = {
+        let (state, verbose) = (state.clone(), printer.clone());
+        let handler = move |req| handler::handle(state.clone(), req);
+        let on_error = move |line: String| verbose.verbose(&line);
+        let reply = crate::server::TimeoutReply::new("text/plain; charset=utf-8", "request timeout");
+        tokio::spawn(crate::server::serve(
+            listener,
+            limits,
+            reply,
+            handler,
+            stop.clone(),
+            grace,
+            force.clone(),
+            on_error,
+        ))
+    };
     eprintln_safe(&format!("Ready! Listening on http://{addr}"));
     printer.status(&about.dimmed().to_string());
 
@@ -109,12 +125,16 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     };
     stop.cancel();
     // A second signal while draining stops waiting for in-flight requests.
-    let drained = async {
-        let _ = server.await;
+    tokio::pin!(server);
+    let drained = tokio::select! {
+        r = &mut server => r.unwrap_or(false),
+        _ = signals.next() => {
+            force.cancel();
+            server.await.unwrap_or(false)
+        }
     };
-    tokio::select! {
-        _ = drained => {}
-        _ = signals.next() => force.cancel(),
+    if !drained && !force.is_cancelled() {
+        printer.warn("some requests were still in flight when the listener stopped");
     }
     let sink_state = state.clone();
     let _ = tokio::task::spawn_blocking(move || sink_state.sink.close()).await;

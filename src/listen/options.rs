@@ -11,6 +11,7 @@ use http::{StatusCode, Uri};
 
 use crate::catalog;
 use crate::error::{Error, Result};
+use crate::server::Limits;
 use crate::signature::Verifier;
 
 /// How deliveries are checked.
@@ -172,6 +173,8 @@ pub struct Options {
     pub dedupe: bool,
     /// NDJSON on stdout instead of human blocks.
     pub json: bool,
+    /// Read timeout and connection cap.
+    pub limits: Limits,
 }
 
 impl Options {
