@@ -77,11 +77,12 @@ impl std::error::Error for Error {}
 
 /// An io error's reason without the "(os error N)" noise.
 pub fn io_reason(err: &std::io::Error) -> String {
-    let s = err.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
+    without_os_code(&err.to_string()).to_string()
+}
+
+/// An OS error message without its " (os error N)" suffix.
+pub fn without_os_code(text: &str) -> &str {
+    text.find(" (os error").map_or(text, |i| &text[..i])
 }
 
 /// The result type of every command.

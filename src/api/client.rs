@@ -5,7 +5,10 @@
 //!
 //! Every typed call returns a [`Fetched`]: the `data` value exactly as the API sent
 //! it (for `--json`) and the same value read into a model (for human views).
+//! The client prints nothing: traces and retries are [`Event`]s handed to an
+//! [`Observer`] that the command layer renders.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -16,8 +19,8 @@ use serde_json::Value;
 
 use crate::api::models::{CreateWebhook, Delivery, Page, TestRequest, UpdateWebhook, Webhook};
 use crate::error::Error;
+use crate::http::{Failure, FailureKind, host_port};
 use crate::ids;
-use crate::output::{Printer, Verbosity};
 use crate::wire;
 
 /// The header that makes a POST safe to retry.
@@ -29,6 +32,8 @@ const RAW_ERROR_LIMIT: usize = 200;
 const TRACE_BODY_LIMIT: usize = 4096;
 /// Most pages `list` follows before deciding the API is looping.
 const MAX_PAGES: usize = 10_000;
+/// Deadline of one attempt, connecting included.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// When and how often a request is tried again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,6 +66,43 @@ impl RetryPolicy {
         let exp = self.base_delay.saturating_mul(1u32 << retry.saturating_sub(1).min(16));
         exp.min(self.max_delay).mul_f64(rand::random_range(0.5..=1.0))
     }
+}
+
+/// Something the client reports while a call is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// One `-v` trace line of a request or an answer (the API key redacted).
+    Trace(&'a str),
+    /// An attempt failed in a way worth retrying; the next one follows after a wait.
+    Retry(RetryNotice),
+}
+
+/// A retry about to happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryNotice {
+    /// The retryable status, or `None` after a connection error.
+    pub status: Option<StatusCode>,
+    /// How long until the next attempt.
+    pub wait: Duration,
+}
+
+/// Receives the client's [`Event`]s.
+pub trait Observer: Send + Sync {
+    /// Whether [`Event::Trace`] lines are wanted (building them is skipped otherwise).
+    fn tracing(&self) -> bool;
+    /// Takes one event.
+    fn event(&self, event: Event<'_>);
+}
+
+/// Ignores every event.
+struct Unobserved;
+
+impl Observer for Unobserved {
+    fn tracing(&self) -> bool {
+        false
+    }
+
+    fn event(&self, _: Event<'_>) {}
 }
 
 /// Whether an answer with this status is worth trying again.
@@ -152,7 +194,7 @@ pub struct Client {
     api_key: String,
     auth_header: String,
     redacted_auth: String,
-    printer: Printer,
+    observer: Arc<dyn Observer>,
     retry: RetryPolicy,
 }
 
@@ -168,9 +210,9 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for the API at `base` (ending in `/v1`), authenticating with `api_key`.
-    /// `-v` traces go through `printer`.
-    pub fn new(base: &str, api_key: &str, printer: Printer) -> Result<Client, ClientError> {
+    /// A client for the API at `base` (ending in `/v1`), authenticating with
+    /// `api_key`. It reports nothing until given an observer.
+    pub fn new(base: &str, api_key: &str) -> Result<Client, ClientError> {
         let bad_base = || ClientError::Invalid(format!("--api-base '{base}' is not an http(s) URL"));
         let mut url = Url::parse(base).map_err(|_| bad_base())?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -191,7 +233,7 @@ impl Client {
             .use_rustls_tls()
             .user_agent(concat!("scopien-hooks/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+            .timeout(REQUEST_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ClientError::Invalid(format!("cannot set up the HTTP client: {e}")))?;
@@ -202,9 +244,15 @@ impl Client {
             api_key: api_key.to_string(),
             auth_header: format!("Bearer {api_key}"),
             redacted_auth: format!("Bearer {}", ids::redact(api_key)),
-            printer,
+            observer: Arc::new(Unobserved),
             retry: RetryPolicy::default(),
         })
+    }
+
+    /// Hands traces and retries to `observer`.
+    pub fn with_observer(mut self, observer: Arc<dyn Observer>) -> Client {
+        self.observer = observer;
+        self
     }
 
     /// Replaces the retry policy.
@@ -430,27 +478,20 @@ impl Client {
                         let wait = retry_after(&headers)
                             .map(|d| d.min(self.retry.max_retry_after))
                             .unwrap_or_else(|| self.retry.backoff(retry));
-                        self.trace_wait(&format!("{status}"), wait);
-                        if wait >= Duration::from_secs(1) {
-                            // Long waits (a Retry-After, usually) should not look like a hang.
-                            self.printer.status(&format!(
-                                "The API answered {status}; retrying in {} s…",
-                                wait.as_secs_f64().ceil()
-                            ));
-                        }
+                        self.observer.event(Event::Retry(RetryNotice { status: Some(status), wait }));
                         tokio::time::sleep(wait).await;
                         continue;
                     }
                     return Err(self.api_error(status, &bytes, resource));
                 }
                 Err(e) => {
-                    let reason = self.scrub(&network_reason(&e));
-                    self.printer.verbose(&format!("! {reason}"));
+                    let reason = self.scrub(&self.network_reason(&e));
+                    self.trace(&format!("! {reason}"));
                     let transient = e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
                     if transient && retry < self.retry.max_retries {
                         retry += 1;
                         let wait = self.retry.backoff(retry);
-                        self.trace_wait("connection error", wait);
+                        self.observer.event(Event::Retry(RetryNotice { status: None, wait }));
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -488,8 +529,24 @@ impl Client {
         }
     }
 
+    /// Why there was no answer: "connection refused", not "error sending request".
+    fn network_reason(&self, e: &reqwest::Error) -> String {
+        let addr = e.url().map_or_else(|| self.host.clone(), host_port);
+        let failure = Failure::classify(addr, e, REQUEST_TIMEOUT, self.base.scheme() == "https");
+        match failure.kind() {
+            FailureKind::Timeout(_) => "the request timed out".into(),
+            _ => failure.reason().into_owned(),
+        }
+    }
+
     fn tracing(&self) -> bool {
-        self.printer.verbosity() >= Verbosity::Verbose
+        self.observer.tracing()
+    }
+
+    fn trace(&self, line: &str) {
+        if self.tracing() {
+            self.observer.event(Event::Trace(line));
+        }
     }
 
     fn trace_request(&self, method: &Method, url: &Url, key: Option<&str>, body: Option<&[u8]>, retry: u32) {
@@ -497,14 +554,14 @@ impl Client {
             return;
         }
         let again = if retry > 0 { format!(" (retry {retry})") } else { String::new() };
-        self.printer.verbose(&format!("> {method} {url}{again}"));
-        self.printer.verbose(&format!("> authorization: {}", self.redacted_auth));
+        self.trace(&format!("> {method} {url}{again}"));
+        self.trace(&format!("> authorization: {}", self.redacted_auth));
         if let Some(k) = key {
-            self.printer.verbose(&format!("> idempotency-key: {k}"));
+            self.trace(&format!("> idempotency-key: {k}"));
         }
         if let Some(b) = body {
-            self.printer.verbose("> content-type: application/json");
-            self.printer.verbose(&format!("> {}", self.trace_body(b)));
+            self.trace("> content-type: application/json");
+            self.trace(&format!("> {}", self.trace_body(b)));
         }
     }
 
@@ -512,18 +569,13 @@ impl Client {
         if !self.tracing() {
             return;
         }
-        self.printer.verbose(&format!("< {status} ({} ms)", took.as_millis()));
+        self.trace(&format!("< {status} ({} ms)", took.as_millis()));
         for (name, value) in headers {
-            self.printer
-                .verbose(&format!("< {name}: {}", self.scrub(&String::from_utf8_lossy(value.as_bytes()))));
+            self.trace(&format!("< {name}: {}", self.scrub(&String::from_utf8_lossy(value.as_bytes()))));
         }
         if !body.is_empty() {
-            self.printer.verbose(&format!("< {}", self.trace_body(body)));
+            self.trace(&format!("< {}", self.trace_body(body)));
         }
-    }
-
-    fn trace_wait(&self, why: &str, wait: Duration) {
-        self.printer.verbose(&format!("! {why}: retrying in {} ms", wait.as_millis()));
     }
 
     /// A body for a trace: webhook secrets redacted, the API key scrubbed, long bodies cut.
@@ -576,24 +628,6 @@ fn take_data(value: Value) -> Result<Value, ClientError> {
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     v.parse::<u64>().ok().map(Duration::from_secs)
-}
-
-/// The innermost cause of a reqwest error: "connection refused", not "error sending request".
-fn network_reason(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        return "the request timed out".into();
-    }
-    let mut source: &dyn std::error::Error = e;
-    while let Some(next) = source.source() {
-        source = next;
-    }
-    let text = source.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text).to_string();
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => "unknown error".into(),
-    }
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -709,13 +743,105 @@ mod tests {
     fn rejects_bad_ids_and_bases() {
         assert!(webhook_path("wh_../x", "").is_err());
         assert_eq!(webhook_path("wh_ok", "/test").unwrap().0, "webhooks/wh_ok/test");
-        let p = Printer::new(false, crate::output::ColorChoice::Never, Verbosity::Quiet);
-        assert!(Client::new("ftp://x/v1", "sk_test_abc", p.clone()).is_err());
-        assert!(Client::new("not a url", "sk_test_abc", p.clone()).is_err());
-        let c = Client::new("http://127.0.0.1:9/v1", "sk_test_abcdef123456", p).unwrap();
+        assert!(Client::new("ftp://x/v1", "sk_test_abc").is_err());
+        assert!(Client::new("not a url", "sk_test_abc").is_err());
+        let c = Client::new("http://127.0.0.1:9/v1", "sk_test_abcdef123456").unwrap();
         assert_eq!(c.base.as_str(), "http://127.0.0.1:9/v1/");
         assert_eq!(c.host(), "127.0.0.1:9");
         let debug = format!("{c:?}");
         assert!(!debug.contains("sk_test_abcdef123456") && debug.contains("sk_test_…3456"), "{debug}");
+    }
+
+    /// Keeps every event it is given.
+    #[derive(Default)]
+    struct Recorder {
+        traces: std::sync::Mutex<Vec<String>>,
+        retries: std::sync::Mutex<Vec<RetryNotice>>,
+    }
+
+    impl Observer for Recorder {
+        fn tracing(&self) -> bool {
+            true
+        }
+
+        fn event(&self, event: Event<'_>) {
+            match event {
+                Event::Trace(line) => self.traces.lock().unwrap().push(line.to_string()),
+                Event::Retry(notice) => self.retries.lock().unwrap().push(notice),
+            }
+        }
+    }
+
+    /// An API that answers 503 to the first request and an empty page after.
+    async fn flaky_api() -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            for n in 0.. {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let answer: &[u8] = if n == 0 {
+                    b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 45\r\n\
+                      connection: close\r\n\r\n{\"data\":[],\"hasMore\":false,\"nextCursor\":null}"
+                };
+                let _ = stream.write_all(answer).await;
+                let _ = stream.shutdown().await;
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn retries_and_traces_are_reported_as_events() {
+        let addr = flaky_api().await;
+        let seen = Arc::new(Recorder::default());
+        let retry = RetryPolicy { base_delay: Duration::from_millis(1), ..RetryPolicy::default() };
+        let client = Client::new(&format!("http://{addr}/v1"), "sk_test_abcdef123456")
+            .unwrap()
+            .with_observer(seen.clone())
+            .with_retry(retry);
+        let (raw, page) = client.list_webhooks_page(None, None).await.expect("the second attempt succeeds");
+        assert!(raw.is_empty() && page.data.is_empty());
+        let retries = seen.retries.lock().unwrap().clone();
+        assert_eq!(retries.len(), 1);
+        assert_eq!(retries[0].status, Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(retries[0].wait <= Duration::from_millis(1), "{:?}", retries[0].wait);
+        let traces = seen.traces.lock().unwrap().clone();
+        assert_eq!(traces[0], format!("> GET http://{addr}/v1/webhooks"));
+        assert_eq!(traces[1], "> authorization: Bearer sk_test_…3456");
+        assert!(traces.iter().any(|t| t.starts_with("< 503 Service Unavailable (")), "{traces:#?}");
+        assert!(
+            traces.iter().any(|t| t == &format!("> GET http://{addr}/v1/webhooks (retry 1)")),
+            "{traces:#?}"
+        );
+        assert!(traces.iter().all(|t| !t.contains("sk_test_abcdef123456")), "{traces:#?}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_api_is_a_network_error_naming_the_host() {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = socket.local_addr().unwrap();
+        let seen = Arc::new(Recorder::default());
+        let retry =
+            RetryPolicy { max_retries: 1, base_delay: Duration::from_millis(1), ..RetryPolicy::default() };
+        let client = Client::new(&format!("http://{addr}/v1"), "sk_test_abcdef123456")
+            .unwrap()
+            .with_observer(seen.clone())
+            .with_retry(retry);
+        let e = client.get_webhook("wh_abc123").await.expect_err("nothing listens");
+        assert_eq!(
+            e,
+            ClientError::Network {
+                host: addr.to_string(),
+                reason: "connection refused (after 2 attempts)".into()
+            }
+        );
+        assert_eq!(seen.retries.lock().unwrap()[0].status, None);
+        assert!(seen.traces.lock().unwrap().contains(&"! connection refused".to_string()));
     }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::api::client::{Client, ClientError};
+use crate::api::client::ClientError;
 use crate::config::ConfigFile;
 use crate::context::Context;
 use crate::env;
@@ -32,7 +32,7 @@ pub async fn login(ctx: &Context) -> Result<ExitStatus> {
     if key.is_empty() {
         return Err(Error::usage("the API key is empty"));
     }
-    let client = Client::new(&s.api_base.value, &key, ctx.printer.clone())?;
+    let client = super::api_client::client(&ctx.printer, &s.api_base.value, &key)?;
     ctx.printer.status(&format!("Checking the key with {}…", client.host()));
     match client.list_webhooks_page(Some(1), None).await {
         Ok(_) => {}

@@ -1,5 +1,6 @@
 //! One module per command (or family of commands); `dispatch` routes to them.
 
+pub mod api_client;
 pub mod auth;
 pub mod completions;
 pub mod config_cmd;
@@ -33,7 +34,7 @@ pub type MakeClient<'a> = &'a dyn Fn() -> Result<Client>;
 fn client_maker(ctx: &Context) -> impl Fn() -> Result<Client> + '_ {
     || {
         let key = ctx.settings.require_api_key()?;
-        Ok(Client::new(&ctx.settings.api_base.value, key, ctx.printer.clone())?)
+        Ok(api_client::client(&ctx.printer, &ctx.settings.api_base.value, key)?)
     }
 }
 

@@ -18,7 +18,8 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     }
     let (data, _) = payload::sample_data(&args.event, patch.as_ref());
     let (base, key) = emulator_target(&ctx.settings)?;
-    trigger::run(Trigger { event: args.event.clone(), data, count: args.count, base, key }, &ctx.printer)
+    let client = super::api_client::client(&ctx.printer, &base, &key)?;
+    trigger::run(Trigger { event: args.event.clone(), data, count: args.count, base, client }, &ctx.printer)
         .await
 }
 

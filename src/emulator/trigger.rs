@@ -23,14 +23,13 @@ pub struct Trigger {
     pub count: u64,
     /// The emulator's API base.
     pub base: String,
-    /// The key sent to it.
-    pub key: String,
+    /// The client for it (its key and how its events are shown).
+    pub client: Client,
 }
 
 /// Emits the events in bulk requests and prints their ids (or, with `--json`, the events).
 pub async fn run(trigger: Trigger, printer: &Printer) -> Result<ExitStatus> {
-    let Trigger { event, data, count, base, key } = trigger;
-    let client = Client::new(&base, &key, printer.clone())?;
+    let Trigger { event, data, count, base, client } = trigger;
     let base = &base;
 
     // Every item is the same; its JSON is written once and repeated.

@@ -5,6 +5,8 @@
 
 use std::error::Error as StdError;
 
+use crate::error::without_os_code;
+
 /// The error and each of its causes, outermost first.
 pub fn chain<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
     std::iter::successors(Some(e), |&cur| cur.source())
@@ -25,7 +27,7 @@ pub fn innermost(e: &(dyn StdError + 'static)) -> String {
 
 /// An OS error's text without " (os error N)", in lowercase as it starts.
 fn tidy(text: &str) -> String {
-    let text = text.find(" (os error").map_or(text, |i| &text[..i]);
+    let text = without_os_code(text);
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
