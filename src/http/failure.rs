@@ -277,6 +277,32 @@ mod tests {
         assert!(post(&format!("https://{refused}/")).await.is_refused());
     }
 
+    /// What a POST through hyper-util's pooled client (listen's plain forwarder) fails with.
+    async fn pooled_post(addr: SocketAddr) -> Failure {
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+        let client: Client<_, http_body_util::Full<bytes::Bytes>> =
+            Client::builder(TokioExecutor::new()).build_http();
+        let req = http::Request::post(format!("http://{addr}/")).body(Default::default()).unwrap();
+        let e = client.request(req).await.expect_err("the exchange fails");
+        Failure::classify(addr.to_string(), &e, DEADLINE, false)
+    }
+
+    #[tokio::test]
+    async fn the_pooled_client_is_classified_alike() {
+        let (_held, refused) = refusing();
+        assert!(pooled_post(refused).await.is_refused());
+        let garbage = serve(Peer::Answer(b"\x00\x01 garbage\r\n\r\n")).await;
+        let f = pooled_post(garbage).await;
+        assert!(
+            matches!(f.kind(), FailureKind::Protocol(why) if why.starts_with("the answer is not valid")),
+            "{f:?}"
+        );
+        let silent = serve(Peer::Answer(b"")).await;
+        let f = pooled_post(silent).await;
+        assert_eq!(f.to_string(), "the connection closed before the answer was complete");
+    }
+
     #[test]
     fn context_names_only_protocol_failures() {
         let refused = Failure::new("h:1", FailureKind::Refused).context("the answer broke off");
