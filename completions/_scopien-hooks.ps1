@@ -84,6 +84,9 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret [env: SCOPIEN_WEBHOOK_SECRET]')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload file, or - for stdin [default: stdin]')
             [CompletionResult]::new('--signature-format', '--signature-format', [CompletionResultType]::ParameterName, 'Header value format')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Sign as this provider does, printing every header as ''Name: value'' [default: scopien, which prints the bare value]')
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'The signed timestamp, in Unix seconds, for schemes that sign one [default: now]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The message id Standard Webhooks signs (webhook-id) [default: a fresh msg_ id]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for the management API [env: SCOPIEN_API_KEY]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]')
@@ -104,8 +107,12 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
         }
         'scopien-hooks;verify' {
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Secrets to try (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]')
-            [CompletionResult]::new('--signature', '--signature', [CompletionResultType]::ParameterName, 'The signature header value (`sha256=<hex>` or bare hex)')
+            [CompletionResult]::new('--signature', '--signature', [CompletionResultType]::ParameterName, 'The scheme''s signature header value (`sha256=<hex>` or bare hex for scopien)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A header the request carried, ''Name: value'' (repeatable; what the scheme signs besides the body)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header the request carried, ''Name: value'' (repeatable; what the scheme signs besides the body)')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Payload file, or - for stdin [default: stdin]')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Whose signature this is')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'How far a signed timestamp may be from now, either way [default: 5m, for standard, stripe and slack]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key for the management API [env: SCOPIEN_API_KEY]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]')

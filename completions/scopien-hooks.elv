@@ -79,6 +79,9 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
             cand --secret 'Signing secret [env: SCOPIEN_WEBHOOK_SECRET]'
             cand --payload 'Payload file, or - for stdin [default: stdin]'
             cand --signature-format 'Header value format'
+            cand --scheme 'Sign as this provider does, printing every header as ''Name: value'' [default: scopien, which prints the bare value]'
+            cand --timestamp 'The signed timestamp, in Unix seconds, for schemes that sign one [default: now]'
+            cand --id 'The message id Standard Webhooks signs (webhook-id) [default: a fresh msg_ id]'
             cand --api-key 'API key for the management API [env: SCOPIEN_API_KEY]'
             cand --api-base 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]'
             cand --profile 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]'
@@ -98,8 +101,12 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
         }
         &'scopien-hooks;verify'= {
             cand --secret 'Secrets to try (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]'
-            cand --signature 'The signature header value (`sha256=<hex>` or bare hex)'
+            cand --signature 'The scheme''s signature header value (`sha256=<hex>` or bare hex for scopien)'
+            cand -H 'A header the request carried, ''Name: value'' (repeatable; what the scheme signs besides the body)'
+            cand --header 'A header the request carried, ''Name: value'' (repeatable; what the scheme signs besides the body)'
             cand --payload 'Payload file, or - for stdin [default: stdin]'
+            cand --scheme 'Whose signature this is'
+            cand --tolerance 'How far a signed timestamp may be from now, either way [default: 5m, for standard, stripe and slack]'
             cand --api-key 'API key for the management API [env: SCOPIEN_API_KEY]'
             cand --api-base 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]'
             cand --profile 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]'

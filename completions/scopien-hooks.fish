@@ -76,6 +76,14 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l sec
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l payload -d 'Payload file, or - for stdin [default: stdin]' -r -F
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l signature-format -d 'Header value format' -r -f -a "prefixed\t'`sha256=<hex>`, as the docs\' signature section sends it'
 bare\t'Bare `<hex>`, as the docs\' quick-start receivers compare it'"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l scheme -d 'Sign as this provider does, printing every header as \'Name: value\' [default: scopien, which prints the bare value]' -r -f -a "scopien\t'`X-Scopien-Signature: sha256=<hex>` of the raw body'
+standard\t'Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`'
+github\t'GitHub: `X-Hub-Signature-256: sha256=<hex>` of the raw body'
+stripe\t'Stripe: `Stripe-Signature: t=<ts>,v1=<hex>` of `{t}.{body}`'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>` of the raw body'
+slack\t'Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>` of `v0:{ts}:{body}`'"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l timestamp -d 'The signed timestamp, in Unix seconds, for schemes that sign one [default: now]' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l id -d 'The message id Standard Webhooks signs (webhook-id) [default: a fresh msg_ id]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r
@@ -90,8 +98,16 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -s y -
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l secret -d 'Secrets to try (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l signature -d 'The signature header value (`sha256=<hex>` or bare hex)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l signature -d 'The scheme\'s signature header value (`sha256=<hex>` or bare hex for scopien)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s H -l header -d 'A header the request carried, \'Name: value\' (repeatable; what the scheme signs besides the body)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l payload -d 'Payload file, or - for stdin [default: stdin]' -r -F
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l scheme -d 'Whose signature this is' -r -f -a "scopien\t'`X-Scopien-Signature: sha256=<hex>` of the raw body'
+standard\t'Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`'
+github\t'GitHub: `X-Hub-Signature-256: sha256=<hex>` of the raw body'
+stripe\t'Stripe: `Stripe-Signature: t=<ts>,v1=<hex>` of `{t}.{body}`'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>` of the raw body'
+slack\t'Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>` of `v0:{ts}:{body}`'"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l tolerance -d 'How far a signed timestamp may be from now, either way [default: 5m, for standard, stripe and slack]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r

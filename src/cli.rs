@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::ids;
 use crate::output::ColorChoice;
-use crate::signature::SignatureFormat;
+use crate::signature::{Scheme, SignatureFormat};
 use crate::{retry, units};
 
 const AFTER_HELP: &str = "\
@@ -128,6 +128,15 @@ pub struct SignArgs {
     /// Header value format
     #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
     pub signature_format: SignatureFormat,
+    /// Sign as this provider does, printing every header as 'Name: value' [default: scopien, which prints the bare value]
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub scheme: Option<Scheme>,
+    /// The signed timestamp, in Unix seconds, for schemes that sign one [default: now]
+    #[arg(long, value_name = "SECS", value_parser = units::parse_unix_seconds)]
+    pub timestamp: Option<u64>,
+    /// The message id Standard Webhooks signs (webhook-id) [default: a fresh msg_ id]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
 }
 
 /// `verify`
@@ -136,12 +145,21 @@ pub struct VerifyArgs {
     /// Secrets to try (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]
     #[arg(long, value_name = "S", num_args = 1.., action = clap::ArgAction::Append)]
     pub secret: Vec<String>,
-    /// The signature header value (`sha256=<hex>` or bare hex)
-    #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
-    pub signature: String,
+    /// The scheme's signature header value (`sha256=<hex>` or bare hex for scopien)
+    #[arg(long, value_name = "SIG", allow_hyphen_values = true, required_unless_present = "headers")]
+    pub signature: Option<String>,
+    /// A header the request carried, 'Name: value' (repeatable; what the scheme signs besides the body)
+    #[arg(short = 'H', long = "header", value_name = "K: V", value_parser = units::parse_received_header)]
+    pub headers: Vec<(String, String)>,
     /// Payload file, or - for stdin [default: stdin]
     #[arg(long, value_name = "FILE|-")]
     pub payload: Option<PathBuf>,
+    /// Whose signature this is
+    #[arg(long, value_enum, value_name = "NAME", default_value_t = Scheme::Scopien)]
+    pub scheme: Scheme,
+    /// How far a signed timestamp may be from now, either way [default: 5m, for standard, stripe and slack]
+    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    pub tolerance: Option<Duration>,
 }
 
 /// `send-test`

@@ -1,6 +1,7 @@
 //! Global settings, resolved once before any work: flag > env > config profile > default.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -8,6 +9,7 @@ use crate::config::{self, ConfigFile};
 use crate::env;
 use crate::error::{Error, Result};
 use crate::output::{ColorChoice, Printer, Verbosity};
+use crate::signature::{KeyError, Scheme, SignatureFormat, Signer, Verifier};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -161,4 +163,29 @@ pub fn require_secret(flag: Option<&str>) -> Result<String> {
 /// Several secrets (rotation): the flags, else `SCOPIEN_WEBHOOK_SECRET`.
 pub fn secrets_or_env(flags: &[String]) -> Vec<String> {
     if flags.is_empty() { env::var(env::WEBHOOK_SECRET).into_iter().collect() } else { flags.to_vec() }
+}
+
+/// A signer for `scheme`, or a usage error when the secret cannot key it.
+pub fn signer(scheme: Scheme, secret: &str, format: SignatureFormat) -> Result<Signer> {
+    Signer::for_scheme(scheme, secret, format).map_err(key_error)
+}
+
+/// A verifier for `scheme` with these secrets, or a usage error when one
+/// cannot key it or `tolerance` means nothing to the scheme.
+pub fn verifier<S: AsRef<str>>(
+    scheme: Scheme,
+    secrets: &[S],
+    tolerance: Option<Duration>,
+) -> Result<Verifier> {
+    if tolerance.is_some() && !scheme.timestamped() {
+        return Err(Error::usage(format!("--tolerance: {scheme} signatures carry no timestamp"))
+            .with_hint("only standard, stripe and slack sign a timestamp"));
+    }
+    Verifier::for_scheme(scheme, secrets, tolerance).map_err(key_error)
+}
+
+fn key_error(e: KeyError) -> Error {
+    Error::usage(format!("--secret: {e}")).with_hint(
+        "a Standard Webhooks secret looks like whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw: copy it whole",
+    )
 }

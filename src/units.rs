@@ -90,6 +90,16 @@ pub fn parse_positive_usize(s: &str) -> Result<usize, String> {
 /// the names in [`wire::RESERVED_HEADERS`] (the signature, Content-Type, framing
 /// and connection headers) are refused.
 pub fn parse_header(s: &str) -> Result<(String, String), String> {
+    let (name, value) = parse_received_header(s)?;
+    if wire::is_reserved_header(&name) {
+        return Err(format!("header '{name}' is set by scopien-hooks and cannot be overridden"));
+    }
+    Ok((name, value))
+}
+
+/// A header `K: V` as a request carried it (`verify -H`): any valid name,
+/// signature headers included.
+pub fn parse_received_header(s: &str) -> Result<(String, String), String> {
     let Some((name, value)) = s.split_once(':') else {
         return Err(format!("header '{s}' must look like 'Name: value'"));
     };
@@ -101,10 +111,18 @@ pub fn parse_header(s: &str) -> Result<(String, String), String> {
     if http::HeaderValue::from_str(value).is_err() {
         return Err(format!("the value of header '{name}' has characters a header cannot carry"));
     }
-    if wire::is_reserved_header(name) {
-        return Err(format!("header '{name}' is set by scopien-hooks and cannot be overridden"));
-    }
     Ok((name.to_string(), value.to_string()))
+}
+
+/// The last second of year 9999, the latest time any flag may name.
+const MAX_UNIX_SECONDS: u64 = 253_402_300_799;
+
+/// Unix seconds, from 0 to the end of year 9999.
+pub fn parse_unix_seconds(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_UNIX_SECONDS => Ok(n),
+        _ => Err(format!("'{s}' is not Unix seconds from 0 to {MAX_UNIX_SECONDS} (the end of year 9999)")),
+    }
 }
 
 /// Formats a duration for people: `850 ms`, `1.2 s`, `2m 5s`.
@@ -169,6 +187,17 @@ mod tests {
         assert!(parse_header("bad name: v").is_err());
         assert!(parse_header("Content-Type: text/plain").is_err());
         assert!(parse_header("x-scopien-signature: x").is_err());
+        assert_eq!(parse_received_header("X-Scopien-Signature: sha256=ab").unwrap().1, "sha256=ab");
+        assert!(parse_received_header("no colon").is_err());
+    }
+
+    #[test]
+    fn unix_seconds() {
+        assert_eq!(parse_unix_seconds("1614265330").unwrap(), 1614265330);
+        assert_eq!(parse_unix_seconds("0").unwrap(), 0);
+        assert!(parse_unix_seconds("-1").is_err());
+        assert!(parse_unix_seconds("253402300800").is_err());
+        assert!(parse_unix_seconds("soon").is_err());
     }
 
     #[test]

@@ -199,6 +199,114 @@ fn verify_rotation_and_file() {
     assert_eq!(v["error"], "signature mismatch");
 }
 
+// The Standard Webhooks specification's test vector.
+const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SW_BODY: &str = r#"{"test": 2432232314}"#;
+const SW_SIG: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+#[test]
+fn sign_with_a_scheme_prints_every_header() {
+    cmd()
+        .args(["sign", "--scheme", "standard", "--secret", SW_SECRET, "--timestamp", "1614265330"])
+        .args(["--id", "msg_p5jXN8AQM9LWM0D4loKWxJek"])
+        .write_stdin(SW_BODY)
+        .assert()
+        .success()
+        .stdout(format!(
+            "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek\nwebhook-timestamp: 1614265330\nwebhook-signature: {SW_SIG}\n"
+        ));
+    // GitHub's published vector, as an object of headers.
+    let out = cmd()
+        .args(["--json", "sign", "--scheme", "github", "--secret", "It's a Secret to Everybody"])
+        .write_stdin("Hello, World!")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"X-Hub-Signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"})
+    );
+    // Naming Scopien's scheme names its header too; plain `sign` prints the bare value.
+    cmd()
+        .args(["sign", "--scheme", "scopien", "--secret", DOC_SECRET])
+        .write_stdin(DOC_BODY)
+        .assert()
+        .success()
+        .stdout(format!("X-Scopien-Signature: sha256={DOC_HEX}\n"));
+    // A fresh message id when none is given.
+    let out = cmd()
+        .args(["sign", "--scheme", "standard", "--secret", SW_SECRET])
+        .write_stdin(SW_BODY)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().starts_with("webhook-id: msg_"));
+}
+
+#[test]
+fn verify_with_a_scheme_says_why() {
+    let standard = ["verify", "--scheme", "standard", "--secret", SW_SECRET];
+    let id = "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek";
+    let ts = "webhook-timestamp: 1614265330";
+    // The vector is from 2021: valid only with a tolerance that reaches back that far.
+    cmd()
+        .args(standard)
+        .args(["-H", id, "-H", ts, "--signature", SW_SIG, "--tolerance", "36500days"])
+        .write_stdin(SW_BODY)
+        .assert()
+        .success()
+        .stdout("valid\n");
+    cmd()
+        .args(standard)
+        .args(["-H", id, "-H", ts, "-H", &format!("webhook-signature: {SW_SIG}")])
+        .write_stdin(SW_BODY)
+        .assert()
+        .code(1)
+        .stdout("invalid\n")
+        .stderr(predicate::str::starts_with("error: stale timestamp\n"));
+    cmd()
+        .args(standard)
+        .args(["-H", id, "--signature", SW_SIG])
+        .write_stdin(SW_BODY)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: missing webhook-timestamp"));
+    cmd()
+        .args(["verify", "--scheme", "standard", "--secret", "whsec_not base64!", "--signature", SW_SIG])
+        .write_stdin(SW_BODY)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid base64").and(predicate::str::contains("base64!").not()));
+    // Stripe's single header, among two secrets.
+    let signed = cmd()
+        .args(["sign", "--scheme", "stripe", "--secret", "whsec_stripe"])
+        .write_stdin("{}")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let header = String::from_utf8(signed).unwrap();
+    let value = header.trim().strip_prefix("Stripe-Signature: ").unwrap().to_string();
+    cmd()
+        .args(["verify", "--scheme", "stripe", "--secret", "whsec_old", "--secret", "whsec_stripe"])
+        .args(["--signature", &value])
+        .write_stdin("{}")
+        .assert()
+        .success();
+    cmd()
+        .args(["verify", "--scheme", "stripe", "--secret", "whsec_stripe", "--signature", "t=1,v0=ab"])
+        .write_stdin("{}")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: no v1 signature"));
+}
+
 #[test]
 fn config_precedence_flag_over_env_over_file() {
     let dir = Dir::new();

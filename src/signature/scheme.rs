@@ -5,7 +5,15 @@
 use std::time::Duration;
 
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// Secrets are pasted by hand, with or without their `=` padding (the
+/// Standard Webhooks libraries accept both).
+const SECRET_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// How long a timestamped signature stays valid, in both directions, unless
 /// `--tolerance` says otherwise (what Stripe, Slack and Standard Webhooks use).
@@ -116,7 +124,7 @@ impl Scheme {
         match self {
             Scheme::Standard => {
                 let encoded = secret.strip_prefix(WHSEC).unwrap_or(secret);
-                let key = BASE64.decode(encoded.trim()).map_err(|_| KeyError::NotBase64)?;
+                let key = SECRET_BASE64.decode(encoded.trim()).map_err(|_| KeyError::NotBase64)?;
                 if key.is_empty() {
                     return Err(KeyError::Empty);
                 }
@@ -153,7 +161,10 @@ mod tests {
         assert_eq!(key.len(), 24);
         assert_eq!(Scheme::Standard.key("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap(), key);
         assert_eq!(Scheme::Standard.key("whsec_not base64!"), Err(KeyError::NotBase64));
-        assert_eq!(Scheme::Standard.key("whsec_abc"), Err(KeyError::NotBase64));
+        assert_eq!(Scheme::Standard.key("whsec_YWJj").unwrap(), b"abc");
+        assert_eq!(Scheme::Standard.key("whsec_YWI").unwrap(), b"ab");
+        assert_eq!(Scheme::Standard.key("whsec_YWI=").unwrap(), b"ab");
+        assert_eq!(Scheme::Standard.key("whsec_a"), Err(KeyError::NotBase64));
         assert_eq!(Scheme::Standard.key("whsec_"), Err(KeyError::Empty));
     }
 

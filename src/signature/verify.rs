@@ -163,12 +163,12 @@ impl Verifier {
                 let list = present(sig_name).ok_or(VerifyError::Missing)?;
                 let id = present(id_name).ok_or(VerifyError::MissingPart("missing webhook-id"))?;
                 let ts = present(ts_name).ok_or(VerifyError::MissingPart("missing webhook-timestamp"))?;
-                self.fresh(ts, now)?;
                 let v1 =
                     || list.split(|&b| b == b' ').filter_map(|entry| entry.trim_ascii().strip_prefix(b"v1,"));
                 if v1().next().is_none() {
                     return Err(VerifyError::NoVersion("no v1 signature"));
                 }
+                self.fresh(ts, now)?;
                 self.matches_any(id, ts, body, || v1().filter_map(|s| Encoding::Base64.decode(s)))
             }
             Scheme::Stripe => {
@@ -176,24 +176,24 @@ impl Verifier {
                 let pairs = || value.split(|&b| b == b',').filter_map(|p| split_once(p.trim_ascii(), b'='));
                 let ts = pairs().find(|(k, _)| *k == b"t").map(|(_, v)| v);
                 let ts = ts.ok_or(VerifyError::MissingPart("missing timestamp"))?;
-                self.fresh(ts, now)?;
                 let v1 = || pairs().filter(|(k, _)| *k == b"v1").map(|(_, v)| v);
                 if v1().next().is_none() {
                     return Err(VerifyError::NoVersion("no v1 signature"));
                 }
+                self.fresh(ts, now)?;
                 self.matches_any(b"", ts, body, || v1().filter_map(|s| Encoding::Hex.decode(s)))
             }
             Scheme::Slack => {
                 let value = signature.ok_or(VerifyError::Missing)?;
                 let ts = present(SLACK_TIMESTAMP)
                     .ok_or(VerifyError::MissingPart("missing x-slack-request-timestamp"))?;
-                self.fresh(ts, now)?;
                 let hex = match split_once(value, b'=') {
                     Some((b"v0", hex)) => hex,
                     Some(_) => return Err(VerifyError::NoVersion("no v0 signature")),
                     None => return Err(VerifyError::Malformed),
                 };
                 let sig = Encoding::Hex.decode(hex).ok_or(VerifyError::Malformed)?;
+                self.fresh(ts, now)?;
                 self.matches(b"", ts, body, [sig].into_iter())
             }
         }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The test suite, with what it needs installed first when missing:
+#   - python3 (with venv) and node/npm, from apt;
+#   - the providers' own webhook libraries the interop tests check against:
+#     a Python venv at target/test-env/venv from tests/interop/requirements.txt,
+#     and tests/interop/node_modules from tests/interop/package-lock.json.
+# Their locations are exported for the tests, then `cargo test --locked "$@"` runs.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+interop=tests/interop
+venv=target/test-env/venv
+
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(apt-get -o DPkg::Lock::Timeout=600 -y -qq)
+  # The package lists are refreshed only when an install cannot find the packages.
+  if ! "${apt[@]}" install "$@" >/dev/null 2>&1; then
+    "${apt[@]}" update >/dev/null
+    "${apt[@]}" install "$@" >/dev/null
+  fi
+}
+
+missing=()
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "test.sh: installing ${missing[*]}" >&2
+  apt_install "${missing[@]}"
+fi
+
+# The venv is rebuilt whenever the pinned requirements change.
+if ! cmp -s "$interop/requirements.txt" "$venv/requirements.txt" 2>/dev/null; then
+  echo "test.sh: installing the Python interop libraries into $venv" >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$interop/requirements.txt"
+  cp "$interop/requirements.txt" "$venv/requirements.txt"
+fi
+
+# npm ci installs exactly the lock file, again whenever it changes.
+if ! cmp -s "$interop/package-lock.json" "$interop/node_modules/.installed-lock.json" 2>/dev/null; then
+  echo "test.sh: installing the Node interop libraries into $interop/node_modules" >&2
+  npm ci --prefix "$interop" --silent --no-audit --no-fund
+  cp "$interop/package-lock.json" "$interop/node_modules/.installed-lock.json"
+fi
+
+INTEROP_PYTHON="$PWD/$venv/bin/python"
+INTEROP_NODE="$(command -v node)"
+export INTEROP_PYTHON INTEROP_NODE
+
+exec cargo test --locked "$@"

@@ -1,0 +1,253 @@
+//! `--scheme` against each provider's own code, both ways: what the provider's
+//! library signs, `verify` and `listen` accept; what `sign` and `send-test`
+//! write, the library's verifier accepts; a tampered body or a stale timestamp
+//! is refused by both. The libraries (PyPI `standardwebhooks`, `svix`, `stripe`,
+//! `slack_sdk`; npm `@octokit/webhooks-methods`; Shopify's documented HMAC) are
+//! installed by `./test.sh`, which says where through `INTEROP_PYTHON` and
+//! `INTEROP_NODE`; without them these tests fail, saying so.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::{Dir, Out, cmd, run};
+
+/// One provider: its library, our scheme name, a secret in its own format, a body of its own shape.
+struct Provider {
+    library: &'static str,
+    scheme: &'static str,
+    secret: &'static str,
+    payload: &'static str,
+}
+
+const fn provider(
+    library: &'static str,
+    scheme: &'static str,
+    secret: &'static str,
+    payload: &'static str,
+) -> Provider {
+    Provider { library, scheme, secret, payload }
+}
+
+const STANDARDWEBHOOKS: Provider =
+    provider("standardwebhooks", "standard", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "standard.json");
+const SVIX: Provider =
+    provider("svix", "standard", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", "standard.json");
+const STRIPE: Provider = provider("stripe", "stripe", "whsec_4eC39HqLyjWDarjtT1zdp7dc", "stripe.json");
+const SLACK: Provider = provider("slack_sdk", "slack", "8f742231b10e8888abcd99yyyzzz85a5", "slack.json");
+const GITHUB: Provider = provider("octokit", "github", "It's a Secret to Everybody", "github.json");
+const SHOPIFY: Provider =
+    provider("shopify", "shopify", "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", "shopify.json");
+
+fn interop_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop")
+}
+
+/// An interpreter `./test.sh` set up, or a failure saying to run it.
+fn prerequisite(var: &str, what: &str) -> String {
+    match std::env::var(var) {
+        Ok(path) if std::path::Path::new(&path).exists() => path,
+        _ => panic!(
+            "{var} is not set to {what}: run ./test.sh, which installs the providers' libraries these tests check against"
+        ),
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+impl Provider {
+    fn timestamped(&self) -> bool {
+        matches!(self.scheme, "standard" | "stripe" | "slack")
+    }
+
+    fn body(&self) -> Vec<u8> {
+        std::fs::read(interop_dir().join("payloads").join(self.payload)).expect("a provider payload")
+    }
+
+    /// The library's driver with `args`, the body on stdin.
+    fn driver(&self, action: &str, args: &[&str], body: &[u8]) -> Out {
+        let mut c = if self.library == "octokit" {
+            let node = prerequisite("INTEROP_NODE", "node");
+            assert!(
+                interop_dir().join("node_modules/@octokit/webhooks-methods").exists(),
+                "@octokit/webhooks-methods is not installed in tests/interop/node_modules: run ./test.sh"
+            );
+            let mut c = assert_cmd::Command::new(node);
+            c.arg(interop_dir().join("github.mjs")).arg(action);
+            c
+        } else {
+            let python = prerequisite("INTEROP_PYTHON", "the interop venv's python");
+            let mut c = assert_cmd::Command::new(python);
+            c.arg(interop_dir().join("provider.py")).args([action, self.library]);
+            c
+        };
+        c.arg(self.secret).args(args).write_stdin(body.to_vec());
+        run(c, &[])
+    }
+
+    /// The headers the library signs `body` with, at `timestamp` when the scheme has one.
+    fn library_sign(&self, body: &[u8], timestamp: Option<u64>) -> Vec<(String, String)> {
+        let ts = timestamp.map(|t| t.to_string());
+        let args: Vec<&str> = match &ts {
+            Some(t) if self.library != "octokit" => vec!["--timestamp", t],
+            _ => vec![],
+        };
+        let out = self.driver("sign", &args, body).ok();
+        headers_of(&out.json())
+    }
+
+    /// Whether the library's verifier accepts `headers` for `body`.
+    fn library_verifies(&self, headers: &[(String, String)], body: &[u8]) -> bool {
+        let map: serde_json::Map<String, serde_json::Value> =
+            headers.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        let out = self.driver("verify", &[&serde_json::Value::Object(map).to_string()], body);
+        assert!(matches!(out.code, 0 | 1), "the {} driver failed: {}", self.library, out.stderr);
+        out.code == 0
+    }
+
+    /// `scopien-hooks sign --scheme S --json` for `body`, optionally at `timestamp`.
+    fn our_sign(&self, dir: &Dir, body: &[u8], timestamp: Option<u64>) -> Vec<(String, String)> {
+        let file = dir.write("signed.json", body);
+        let ts = timestamp.map(|t| t.to_string());
+        let mut args = vec!["--json", "sign", "--scheme", self.scheme, "--secret", self.secret];
+        args.extend(["--payload", file.to_str().unwrap()]);
+        if let Some(t) = &ts {
+            args.extend(["--timestamp", t]);
+        }
+        headers_of(&run(cmd(), &args).ok().json())
+    }
+
+    /// `scopien-hooks verify --scheme S -H …` for `body`, with `secrets`.
+    fn our_verify(&self, dir: &Dir, headers: &[(String, String)], body: &[u8], secrets: &[&str]) -> Out {
+        let file = dir.write("received.json", body);
+        let lines: Vec<String> = headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let mut args = vec!["verify", "--scheme", self.scheme, "--payload", file.to_str().unwrap()];
+        for s in secrets {
+            args.extend(["--secret", s]);
+        }
+        for l in &lines {
+            args.extend(["-H", l]);
+        }
+        run(cmd(), &args)
+    }
+}
+
+fn headers_of(v: &serde_json::Value) -> Vec<(String, String)> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("headers as an object: {v}"))
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().expect("a header value").to_string()))
+        .collect()
+}
+
+fn tampered(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let changed = text.replacen(':', ": ", 1);
+    assert_ne!(changed, text);
+    changed.into_bytes()
+}
+
+fn assert_valid(out: &Out) {
+    assert_eq!((out.code, out.stdout.trim()), (0, "valid"), "stderr: {}", out.stderr);
+}
+
+fn assert_invalid(out: &Out, reason: &str) {
+    assert_eq!((out.code, out.stdout.trim()), (1, "invalid"), "stderr: {}", out.stderr);
+    assert!(out.stderr.contains(reason), "expected '{reason}' on stderr: {}", out.stderr);
+}
+
+/// What the library signs, `verify` accepts (also among several secrets), and
+/// rejects once the body changes or the timestamp is stale.
+fn library_to_us(p: &Provider) {
+    let dir = Dir::new();
+    let body = p.body();
+    let headers = p.library_sign(&body, None);
+    assert_valid(&p.our_verify(&dir, &headers, &body, &[p.secret]));
+    let other =
+        if p.scheme == "standard" { "whsec_b2xkLXNlY3JldC1iZWZvcmUtcm90YXRpb24=" } else { "old-secret" };
+    assert_valid(&p.our_verify(&dir, &headers, &body, &[other, p.secret]));
+    assert_invalid(&p.our_verify(&dir, &headers, &tampered(&body), &[p.secret]), "signature mismatch");
+    assert_invalid(&p.our_verify(&dir, &headers, &body, &[other]), "signature mismatch");
+    if p.timestamped() {
+        let stale = p.library_sign(&body, Some(now() - 600));
+        assert_invalid(&p.our_verify(&dir, &stale, &body, &[p.secret]), "stale timestamp");
+        let future = p.library_sign(&body, Some(now() + 600));
+        assert_invalid(&p.our_verify(&dir, &future, &body, &[p.secret]), "timestamp in the future");
+    }
+}
+
+/// What `sign` writes, the library accepts; not for another body or a stale timestamp.
+fn us_to_library(p: &Provider) {
+    let dir = Dir::new();
+    let body = p.body();
+    let headers = p.our_sign(&dir, &body, None);
+    assert!(p.library_verifies(&headers, &body), "{} refused {headers:?}", p.library);
+    assert!(!p.library_verifies(&headers, &tampered(&body)), "{} accepted a tampered body", p.library);
+    if p.timestamped() {
+        let stale = p.our_sign(&dir, &body, Some(now() - 600));
+        assert!(!p.library_verifies(&stale, &body), "{} accepted a stale timestamp: {stale:?}", p.library);
+    }
+}
+
+#[test]
+fn standardwebhooks_signs_we_verify() {
+    library_to_us(&STANDARDWEBHOOKS);
+}
+
+#[test]
+fn we_sign_standardwebhooks_verifies() {
+    us_to_library(&STANDARDWEBHOOKS);
+}
+
+#[test]
+fn svix_signs_we_verify() {
+    library_to_us(&SVIX);
+}
+
+#[test]
+fn we_sign_svix_verifies() {
+    us_to_library(&SVIX);
+}
+
+#[test]
+fn stripe_signs_we_verify() {
+    library_to_us(&STRIPE);
+}
+
+#[test]
+fn we_sign_stripe_verifies() {
+    us_to_library(&STRIPE);
+}
+
+#[test]
+fn slack_sdk_signs_we_verify() {
+    library_to_us(&SLACK);
+}
+
+#[test]
+fn we_sign_slack_sdk_verifies() {
+    us_to_library(&SLACK);
+}
+
+#[test]
+fn octokit_signs_we_verify() {
+    library_to_us(&GITHUB);
+}
+
+#[test]
+fn we_sign_octokit_verifies() {
+    us_to_library(&GITHUB);
+}
+
+#[test]
+fn shopify_hmac_signs_we_verify() {
+    library_to_us(&SHOPIFY);
+}
+
+#[test]
+fn we_sign_shopify_hmac_verifies() {
+    us_to_library(&SHOPIFY);
+}
