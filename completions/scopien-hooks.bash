@@ -965,7 +965,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__listen)
-            opts="-v -q -y -h -V --host --port --path --secret --skip-verify --forward-to --route --forward-timeout --events --save --respond-status --respond-delay --fail-first --tolerance --max-body --max-events --timeout --no-dedupe --register --keep --read-timeout --max-connections --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --host --port --path --secret --skip-verify --scheme --forward-to --route --forward-timeout --events --save --respond-status --respond-delay --fail-first --tolerance --max-body --max-events --timeout --no-dedupe --register --keep --read-timeout --max-connections --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -985,6 +985,10 @@ _scopien__hooks() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "scopien standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --forward-to)

@@ -154,6 +154,12 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l h
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l port -d 'Port to bind (0: any free port)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l path -d 'Accept only this path (others get 404) [default: any path]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l secret -d 'Secrets to verify with (valid if any matches) [env: SCOPIEN_WEBHOOK_SECRET]' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l scheme -d 'Whose deliveries these are: the signature headers checked, and where the event name is read' -r -f -a "scopien\t'`X-Scopien-Signature: sha256=<hex>` of the raw body'
+standard\t'Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`'
+github\t'GitHub: `X-Hub-Signature-256: sha256=<hex>` of the raw body'
+stripe\t'Stripe: `Stripe-Signature: t=<ts>,v1=<hex>` of `{t}.{body}`'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>` of the raw body'
+slack\t'Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>` of `v0:{ts}:{body}`'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l forward-to -d 'Forward each accepted delivery to your app (URL, `4000` or `:4000/path`)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l route -d 'Forward events matching PATTERN to URL (first match wins; repeatable)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l forward-timeout -d 'Deadline for the forwarded request' -r
@@ -162,7 +168,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l s
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l respond-status -d 'Answer accepted deliveries with this status' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l respond-delay -d 'Wait this long before answering' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l fail-first -d 'Answer 500 to the first N attempts of each event id' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l tolerance -d 'Reject payloads whose timestamp is older than DUR (replay guard)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l tolerance -d 'Reject payloads whose timestamp is older than DUR (replay guard); for standard, stripe and slack: how far the signed timestamp may be from now, either way [default: 5m for them]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l max-body -d 'Largest body accepted (413 above)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l max-events -d 'Exit 0 once N events have been accepted' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l timeout -d 'Exit 1 if --max-events is not reached within DUR' -r

@@ -232,6 +232,9 @@ pub struct ListenArgs {
     /// Accept deliveries without checking signatures
     #[arg(long)]
     pub skip_verify: bool,
+    /// Whose deliveries these are: the signature headers checked, and where the event name is read
+    #[arg(long, value_enum, value_name = "NAME", default_value_t = Scheme::Scopien)]
+    pub scheme: Scheme,
     /// Forward each accepted delivery to your app (URL, `4000` or `:4000/path`)
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
@@ -256,7 +259,7 @@ pub struct ListenArgs {
     /// Answer 500 to the first N attempts of each event id
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub fail_first: u32,
-    /// Reject payloads whose timestamp is older than DUR (replay guard)
+    /// Reject payloads whose timestamp is older than DUR (replay guard); for standard, stripe and slack: how far the signed timestamp may be from now, either way [default: 5m for them]
     #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
     pub tolerance: Option<Duration>,
     /// Largest body accepted (413 above)

@@ -11,7 +11,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{Dir, Out, cmd, run};
+use common::{Dir, Out, Running, bin, cmd, run};
 
 /// One provider: its library, our scheme name, a secret in its own format, a body of its own shape.
 struct Provider {
@@ -19,6 +19,29 @@ struct Provider {
     scheme: &'static str,
     secret: &'static str,
     payload: &'static str,
+}
+
+/// The event name `listen` should show for each provider's payload, and the
+/// headers that provider sends beside the signature.
+fn delivery_headers(p: &Provider) -> (&'static str, Vec<(String, String)>) {
+    let pairs: &[(&str, &str)] = match p.scheme {
+        "github" => {
+            &[("X-GitHub-Event", "push"), ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")]
+        }
+        "shopify" => &[
+            ("X-Shopify-Topic", "orders/create"),
+            ("X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+        ],
+        _ => &[],
+    };
+    let event = match p.scheme {
+        "standard" => "invoice.paid",
+        "stripe" => "payment_intent.succeeded",
+        "slack" => "app_mention",
+        "github" => "push",
+        _ => "orders/create",
+    };
+    (event, pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
 }
 
 const fn provider(
@@ -133,6 +156,50 @@ impl Provider {
         }
         run(cmd(), &args)
     }
+}
+
+/// POSTs `body` with `headers` to a running listener; returns the status and its NDJSON line.
+fn deliver(l: &mut Running, headers: &[(String, String)], body: &[u8]) -> (u16, serde_json::Value) {
+    let client = reqwest::blocking::Client::builder().timeout(common::WAIT).build().unwrap();
+    let mut req = client.post(&l.url).header("content-type", "application/json").body(body.to_vec());
+    for (k, v) in headers {
+        req = req.header(k, v);
+    }
+    let status = req.send().expect("the listener answers").status().as_u16();
+    let line = l.stdout_line();
+    (status, serde_json::from_str(&line).unwrap_or_else(|e| panic!("an NDJSON line ({e}): {line}")))
+}
+
+/// What the library signs, `listen --scheme` accepts and names by the
+/// provider's event; a tampered body or stale timestamp gets 401 with its reason;
+/// `--events` filters on the provider's event name.
+fn library_to_listen(p: &Provider) {
+    let body = p.body();
+    let (event, extra) = delivery_headers(p);
+    let mut c = bin();
+    c.args(["listen", "--port", "0", "--json", "--scheme", p.scheme, "--secret", p.secret]);
+    let mut l = Running::start(c);
+    let signed = [p.library_sign(&body, None), extra.clone()].concat();
+    let (status, rec) = deliver(&mut l, &signed, &body);
+    assert_eq!((status, &rec["verified"], &rec["event"]), (200, &true.into(), &event.into()), "{rec}");
+    let (status, rec) = deliver(&mut l, &signed, &tampered(&body));
+    assert_eq!((status, &rec["error"]), (401, &"signature mismatch".into()), "{rec}");
+    if p.timestamped() {
+        let stale = [p.library_sign(&body, Some(now() - 600)), extra.clone()].concat();
+        let (status, rec) = deliver(&mut l, &stale, &body);
+        assert_eq!((status, &rec["error"]), (401, &"stale timestamp".into()), "{rec}");
+    }
+    l.signal("TERM");
+    l.wait();
+
+    let mut c = bin();
+    c.args(["listen", "--port", "0", "--json", "--scheme", p.scheme, "--secret", p.secret]);
+    c.args(["--events", "not.this.one", "--no-dedupe"]);
+    let mut l = Running::start(c);
+    let (status, rec) = deliver(&mut l, &signed, &body);
+    assert_eq!((status, &rec["filtered"], &rec["event"]), (200, &true.into(), &event.into()), "{rec}");
+    l.signal("TERM");
+    l.wait();
 }
 
 fn headers_of(v: &serde_json::Value) -> Vec<(String, String)> {
@@ -250,4 +317,34 @@ fn shopify_hmac_signs_we_verify() {
 #[test]
 fn we_sign_shopify_hmac_verifies() {
     us_to_library(&SHOPIFY);
+}
+
+#[test]
+fn standardwebhooks_signs_listen_accepts() {
+    library_to_listen(&STANDARDWEBHOOKS);
+}
+
+#[test]
+fn svix_signs_listen_accepts() {
+    library_to_listen(&SVIX);
+}
+
+#[test]
+fn stripe_signs_listen_accepts() {
+    library_to_listen(&STRIPE);
+}
+
+#[test]
+fn slack_sdk_signs_listen_accepts() {
+    library_to_listen(&SLACK);
+}
+
+#[test]
+fn octokit_signs_listen_accepts() {
+    library_to_listen(&GITHUB);
+}
+
+#[test]
+fn shopify_hmac_signs_listen_accepts() {
+    library_to_listen(&SHOPIFY);
 }

@@ -16,7 +16,7 @@ use crate::listen::options::{Options, Route, Target, VerifyMode};
 use crate::manage::checks;
 use crate::server::Limits;
 use crate::settings;
-use crate::signature::Verifier;
+use crate::signature::Scheme;
 
 /// The description the registered webhook carries, so it can be recognised.
 pub const DESCRIPTION: &str = "scopien-hooks listen";
@@ -31,7 +31,10 @@ pub async fn run(args: &ListenArgs, ctx: &Context) -> Result<ExitStatus> {
 
 /// Validates the flags. `extra_secrets` are added to `--secret` (or the env secret).
 pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Result<Options> {
-    catalog::validate_patterns(&args.events)?;
+    // Other providers name their events freely: only Scopien's are checked against the catalog.
+    if args.scheme == Scheme::Scopien {
+        catalog::validate_patterns(&args.events)?;
+    }
     let routes = args.routes.iter().map(|r| Route::parse(r)).collect::<Result<Vec<_>>>()?;
     let forward_to = args.forward_to.as_deref().map(|u| Target::parse("--forward-to", u)).transpose()?;
     if let Some(p) = &args.path
@@ -48,7 +51,9 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
     } else if secrets.is_empty() {
         VerifyMode::NoSecret
     } else {
-        VerifyMode::Secrets(Verifier::new(&secrets))
+        // Scopien's --tolerance is about the payload's timestamps; a timestamped scheme signs its own.
+        let signed_tolerance = args.tolerance.filter(|_| args.scheme != Scheme::Scopien);
+        VerifyMode::Secrets(settings::verifier(args.scheme, &secrets, signed_tolerance)?)
     };
     let respond_status = args
         .respond_status
@@ -64,6 +69,7 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         port: args.port,
         path: args.path.clone(),
         verify,
+        scheme: args.scheme,
         events: args.events.clone(),
         routes,
         forward_to,
@@ -72,7 +78,7 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         respond_status,
         respond_delay: args.respond_delay.filter(|d| !d.is_zero()),
         fail_first: args.fail_first,
-        tolerance: args.tolerance,
+        tolerance: args.tolerance.filter(|_| args.scheme == Scheme::Scopien),
         max_body: args.max_body,
         max_events: args.max_events,
         timeout: args.timeout,
@@ -85,6 +91,13 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
 /// `listen --register`: create the webhook, run the listener, delete the webhook.
 async fn register(args: &ListenArgs, ctx: &Context) -> Result<ExitStatus> {
     let public_url = args.register.as_deref().ok_or_else(|| Error::usage("--register needs a URL"))?;
+    if args.scheme != Scheme::Scopien {
+        return Err(Error::usage(format!(
+            "--register makes a Scopien webhook: it cannot listen --scheme {}",
+            args.scheme
+        ))
+        .with_hint("register the URL in the provider's own dashboard, and pass its secret with --secret"));
+    }
     // `listen` has no --allow-http, so the problem is reported without that hint.
     if let Some(problem) = checks::url_problem(public_url, false) {
         return Err(Error::usage(problem));

@@ -48,13 +48,14 @@ impl Seen {
     /// For each id, whether it was processed before (refreshing its recency).
     pub fn check<'a>(&self, ids: impl IntoIterator<Item = &'a str>, out: &mut Vec<bool>) {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        out.extend(ids.into_iter().map(|id| g.map.get(id).is_some()));
+        // A delivery without an id (some providers' pings) is never a repeat.
+        out.extend(ids.into_iter().map(|id| !id.is_empty() && g.map.get(id).is_some()));
     }
 
     /// Remembers these ids as processed.
     pub fn mark<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        for id in ids {
+        for id in ids.into_iter().filter(|id| !id.is_empty()) {
             g.insert(id, ());
         }
     }

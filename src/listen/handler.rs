@@ -5,9 +5,11 @@
 //!    listening path exists, so 405 is about that path)
 //! 2. method: anything but `POST` → 405 `method not allowed` (with `Allow: POST`)
 //! 3. size → 413 `body too large` (the declared length before reading, then while reading)
-//! 4. signature, when verifying → 401 `missing signature` / `malformed signature` / `signature mismatch`
-//! 5. shape → 400 `invalid JSON` / `not an event or batch`
-//! 6. `--tolerance` → 401 `stale timestamp` / `invalid timestamp` (a replay is an
+//! 4. signature, when verifying, in the `--scheme`'s headers → 401 `missing signature` /
+//!    `malformed signature` / `signature mismatch`, and for a timestamped scheme
+//!    `stale timestamp` / `timestamp in the future` (its own tolerance)
+//! 5. shape (a Scopien delivery, or the scheme's provider's) → 400 `invalid JSON` / `not an event or batch`
+//! 6. Scopien's `--tolerance` on the payload's timestamps → 401 `stale timestamp` / `invalid timestamp` (a replay is an
 //!    authentication failure, like a bad signature; a batch fails if any event does)
 //! 7. dedupe → 200 `Already processed` when every event id was already answered 2xx
 //! 8. `--events` → 200 `OK`, `filtered`, when no event matches (not forwarded, not counted)
@@ -20,12 +22,13 @@
 //! "Already processed". The same rule decides what `--max-events` counts: new,
 //! unfiltered events answered 2xx (each event of a batch counts).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use http::header::{self, HeaderName, HeaderValue};
+use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use tokio_util::sync::CancellationToken;
@@ -42,7 +45,7 @@ use super::sink::Sink;
 use super::summary::Stats;
 use crate::output::Printer;
 use crate::server::RequestBody;
-use crate::signature::{self, VerifyError};
+use crate::signature::{Scheme, VerifyError};
 use crate::wire::{self, EventRef, ParseError};
 
 /// The response body type of every answer.
@@ -83,7 +86,6 @@ pub struct State {
     pub done: CancellationToken,
     /// For warnings.
     pub printer: Printer,
-    signature_header: HeaderName,
     save_failed: AtomicBool,
 }
 
@@ -112,7 +114,6 @@ impl State {
             stats: Stats::default(),
             done,
             printer,
-            signature_header: HeaderName::from_static(signature::HEADER_LOWER),
             save_failed: AtomicBool::new(false),
         }
     }
@@ -158,20 +159,23 @@ impl Reply {
     }
 }
 
-fn verify_reason(e: VerifyError) -> (&'static str, &'static str) {
-    match e {
-        VerifyError::Missing => ("missing signature", "no X-Scopien-Signature header"),
-        VerifyError::Malformed => ("malformed signature", "expected sha256=<64 hex digits>"),
+fn verify_reason(e: VerifyError, scheme: Scheme) -> (&'static str, Cow<'static, str>) {
+    let detail: Cow<'static, str> = match e {
+        VerifyError::Missing => format!("no {} header", scheme.signature_header()).into(),
+        VerifyError::Malformed => format!("expected {}", scheme.signature_format()).into(),
         VerifyError::Mismatch => {
-            ("signature mismatch", "no --secret matches; check the secret and that the body is unchanged")
+            "no --secret matches; check the secret and that the body is unchanged".into()
         }
-        VerifyError::MissingPart(_) => (e.reason(), "the scheme signs this header too"),
-        VerifyError::InvalidTimestamp => (e.reason(), "expected Unix seconds"),
+        VerifyError::MissingPart(_) => {
+            format!("{scheme} signs {} together", scheme.headers().join(", ")).into()
+        }
+        VerifyError::InvalidTimestamp => "expected Unix seconds".into(),
         VerifyError::Stale | VerifyError::Future => {
-            (e.reason(), "outside --tolerance; check the sender's clock, or widen --tolerance")
+            "outside --tolerance (5m unless given); check the sender's clock".into()
         }
-        VerifyError::NoVersion(_) => (e.reason(), "none of the listed signatures is of the version checked"),
-    }
+        VerifyError::NoVersion(_) => format!("expected {}", scheme.signature_format()).into(),
+    };
+    (e.reason(), detail)
 }
 
 fn parse_reason(e: &ParseError) -> &'static str {
@@ -280,21 +284,21 @@ impl State {
         // 4. signature
         let verified = match &self.opts.verify {
             VerifyMode::Secrets(v) => {
-                match v.verify(parts.headers.get(&self.signature_header).map(HeaderValue::as_bytes), &body) {
+                match v.check(&parts.headers, &body, received_at) {
                     Ok(()) => {
                         Stats::bump(&self.stats.verified);
                         Some(true)
                     }
                     Err(e) => {
-                        let (reason, detail) = verify_reason(e);
+                        let (reason, detail) = verify_reason(e, self.opts.scheme);
                         // Name the event the body claims to be, so a rejected delivery can be
                         // told apart (the body is still untrusted: nothing else is done with it).
-                        let claimed = wire::parse_delivery(&body).ok();
+                        let claimed = wire::parse_provider(self.opts.scheme, &parts.headers, &body).ok();
                         return self.reject(
                             Record {
                                 verified: Some(false),
                                 error: Some(reason),
-                                detail: Some(detail.into()),
+                                detail: Some(detail),
                                 events: claimed.as_ref().map_or(&[], |p| p.events()),
                                 batch: claimed.as_ref().is_some_and(|p| p.is_batch()),
                                 body_is_json: claimed.is_some(),
@@ -310,7 +314,7 @@ impl State {
         let base = Record { verified, ..base };
 
         // 5. shape
-        let parsed = match wire::parse_delivery(&body) {
+        let parsed = match wire::parse_provider(self.opts.scheme, &parts.headers, &body) {
             Ok(p) => p,
             Err(e) => {
                 let reason = parse_reason(&e);

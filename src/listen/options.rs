@@ -12,7 +12,7 @@ use http::{StatusCode, Uri};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::server::Limits;
-use crate::signature::Verifier;
+use crate::signature::{Scheme, Verifier};
 
 /// How deliveries are checked.
 #[derive(Debug, Clone)]
@@ -145,6 +145,8 @@ pub struct Options {
     pub path: Option<String>,
     /// How signatures are checked.
     pub verify: VerifyMode,
+    /// Whose deliveries these are: where the event name and id are read from.
+    pub scheme: Scheme,
     /// Event patterns to show and forward (empty: all).
     pub events: Vec<String>,
     /// Routes, first match wins.

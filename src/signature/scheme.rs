@@ -107,6 +107,17 @@ impl Scheme {
         }
     }
 
+    /// What the signature header's value looks like, for a reason's detail.
+    pub fn signature_format(self) -> &'static str {
+        match self {
+            Scheme::Scopien | Scheme::Github => "sha256=<64 hex digits>",
+            Scheme::Standard => "space-separated v1,<base64> signatures",
+            Scheme::Stripe => "t=<unix seconds>,v1=<64 hex digits>",
+            Scheme::Shopify => "<44 base64 digits>",
+            Scheme::Slack => "v0=<64 hex digits>",
+        }
+    }
+
     /// Whether a timestamp is signed (and checked against a tolerance).
     pub fn timestamped(self) -> bool {
         matches!(self, Scheme::Standard | Scheme::Stripe | Scheme::Slack)

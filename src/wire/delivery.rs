@@ -110,7 +110,7 @@ pub fn parse_delivery(body: &[u8]) -> Result<Parsed<'_>, ParseError> {
 }
 
 /// Why a body that is not a delivery was refused: not JSON at all, or the wrong shape.
-fn classify(body: &[u8]) -> ParseError {
+pub(super) fn classify(body: &[u8]) -> ParseError {
     if is_json(body) { ParseError::NotAnEvent } else { ParseError::InvalidJson }
 }
 

@@ -5,8 +5,10 @@
 //! emulator) goes through here.
 
 mod delivery;
+mod provider;
 
 pub use delivery::{EventRef, ParseError, Parsed, is_json, parse_delivery};
+pub use provider::parse_provider;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
