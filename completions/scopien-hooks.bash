@@ -1181,7 +1181,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__replay)
-            opts="-v -q -y -h -V --to --event --id --secret --rate --timeout --signature-format --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --to --event --id --secret --rate --timeout --signature-format --scheme --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1215,6 +1215,10 @@ _scopien__hooks() {
                     COMPREPLY=($(compgen -W "prefixed bare" -- "${cur}"))
                     return 0
                     ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "scopien standard github stripe shopify slack" -- "${cur}"))
+                    return 0
+                    ;;
                 --api-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1243,7 +1247,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__send__subcmd__test)
-            opts="-H -v -q -y -h -V --event --secret --data --payload --count --concurrency --rate --batch --header --timeout --retry --retry-schedule --time-scale --signature-format --dry-run --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-H -v -q -y -h -V --event --secret --data --payload --count --concurrency --rate --batch --header --timeout --retry --retry-schedule --time-scale --signature-format --scheme --dry-run --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1303,6 +1307,10 @@ _scopien__hooks() {
                     ;;
                 --signature-format)
                     COMPREPLY=($(compgen -W "prefixed bare" -- "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "scopien standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --api-key)

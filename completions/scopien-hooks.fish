@@ -135,6 +135,12 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l time-scale -d 'Multiply every wait by F (for tests)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l signature-format -d 'Signature header format' -r -f -a "prefixed\t'`sha256=<hex>`, as the docs\' signature section sends it'
 bare\t'Bare `<hex>`, as the docs\' quick-start receivers compare it'"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l scheme -d 'Sign as this provider does (needs --payload: the built-in samples are Scopien events)' -r -f -a "scopien\t'`X-Scopien-Signature: sha256=<hex>` of the raw body'
+standard\t'Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`'
+github\t'GitHub: `X-Hub-Signature-256: sha256=<hex>` of the raw body'
+stripe\t'Stripe: `Stripe-Signature: t=<ts>,v1=<hex>` of `{t}.{body}`'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>` of the raw body'
+slack\t'Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>` of `v0:{ts}:{body}`'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r
@@ -199,6 +205,12 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l timeout -d 'Per-request timeout' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l signature-format -d 'Signature header format when re-signing' -r -f -a "prefixed\t'`sha256=<hex>`, as the docs\' signature section sends it'
 bare\t'Bare `<hex>`, as the docs\' quick-start receivers compare it'"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l scheme -d 'Whose signature headers the saved deliveries carry (replaced when re-signing with --secret)' -r -f -a "scopien\t'`X-Scopien-Signature: sha256=<hex>` of the raw body'
+standard\t'Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`'
+github\t'GitHub: `X-Hub-Signature-256: sha256=<hex>` of the raw body'
+stripe\t'Stripe: `Stripe-Signature: t=<ts>,v1=<hex>` of `{t}.{body}`'
+shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>` of the raw body'
+slack\t'Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>` of `v0:{ts}:{body}`'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r

@@ -209,6 +209,9 @@ pub struct SendTestArgs {
     /// Signature header format
     #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
     pub signature_format: SignatureFormat,
+    /// Sign as this provider does (needs --payload: the built-in samples are Scopien events)
+    #[arg(long, value_enum, value_name = "NAME", default_value_t = Scheme::Scopien)]
+    pub scheme: Scheme,
     /// Print the signed request as a curl command and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -310,6 +313,9 @@ pub struct ReplayArgs {
     /// Signature header format when re-signing
     #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
     pub signature_format: SignatureFormat,
+    /// Whose signature headers the saved deliveries carry (replaced when re-signing with --secret)
+    #[arg(long, value_enum, value_name = "NAME", default_value_t = Scheme::Scopien)]
+    pub scheme: Scheme,
 }
 
 /// `create`

@@ -375,3 +375,24 @@ fn install_script_help_and_missing_cargo() {
     assert_eq!(no_cargo.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&no_cargo.stderr).contains("cargo is not installed"));
 }
+
+#[test]
+fn provider_schemes_refuse_what_they_cannot_do() {
+    // The built-in samples are Scopien events: another provider's body comes from a file.
+    cmd()
+        .args(["send-test", "http://127.0.0.1:9/", "--scheme", "stripe", "--secret", "whsec_x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--scheme stripe needs --payload FILE"));
+    // GitHub signs no timestamp, so there is nothing for --tolerance to check.
+    cmd()
+        .args(["listen", "--port", "0", "--scheme", "github", "--secret", "s", "--tolerance", "5m"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("github signatures carry no timestamp"));
+    cmd()
+        .args(["listen", "--port", "0", "--scheme", "standard", "--secret", "whsec_%%%"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid base64"));
+}

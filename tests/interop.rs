@@ -11,7 +11,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{Dir, Out, Running, bin, cmd, run};
+use common::{Dir, Out, Recorded, Running, TestServer, bin, cmd, run};
 
 /// One provider: its library, our scheme name, a secret in its own format, a body of its own shape.
 struct Provider {
@@ -202,6 +202,68 @@ fn library_to_listen(p: &Provider) {
     l.wait();
 }
 
+fn received_headers(req: &Recorded) -> Vec<(String, String)> {
+    req.headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string())).collect()
+}
+
+fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map_or("", |(_, v)| v)
+}
+
+/// What `send-test --scheme S --payload FILE` sends, the library accepts: the
+/// exact body, signed in the provider's headers.
+fn send_test_to_library(p: &Provider) {
+    let server = TestServer::ok().expect(1);
+    let file = interop_dir().join("payloads").join(p.payload);
+    let url = server.url("/hooks");
+    let (_, extra) = delivery_headers(p);
+    let lines: Vec<String> = extra.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let mut args = vec!["send-test", &url, "--scheme", p.scheme, "--secret", p.secret];
+    args.extend(["--payload", file.to_str().unwrap()]);
+    for l in &lines {
+        args.extend(["-H", l]);
+    }
+    run(cmd(), &args).ok();
+    let req = &server.wait_for(1)[0];
+    assert_eq!(req.body, p.body());
+    assert!(p.library_verifies(&received_headers(req), &req.body), "{} refused {:?}", p.library, req.headers);
+}
+
+/// A delivery `listen --save` kept, `replay --secret` re-signs with a new
+/// timestamp (the same message id) that the library accepts.
+fn replay_resigns(p: &Provider) {
+    let dir = Dir::new();
+    let save = dir.path("saved.ndjson");
+    let body = p.body();
+    let mut c = bin();
+    c.args(["listen", "--port", "0", "--json", "--scheme", p.scheme, "--secret", p.secret]);
+    c.args(["--save", save.to_str().unwrap()]);
+    let mut l = Running::start(c);
+    let earlier = p.library_sign(&body, Some(now() - 120));
+    let (status, _) = deliver(&mut l, &earlier, &body);
+    assert_eq!(status, 200);
+    l.signal("TERM");
+    l.wait();
+
+    let server = TestServer::ok().expect(1);
+    let url = server.url("/hooks");
+    let save = save.to_str().unwrap();
+    run(cmd(), &["replay", save, "--to", &url, "--scheme", p.scheme, "--secret", p.secret]).ok();
+    let req = &server.wait_for(1)[0];
+    let headers = received_headers(req);
+    assert_eq!(req.body, body);
+    assert!(p.library_verifies(&headers, &req.body), "{} refused the re-signed {headers:?}", p.library);
+    let sig = match p.scheme {
+        "standard" => "webhook-signature",
+        "stripe" => "Stripe-Signature",
+        _ => "X-Slack-Signature",
+    };
+    assert_ne!(header_value(&headers, sig), header_value(&earlier, sig), "re-signed");
+    if p.scheme == "standard" {
+        assert_eq!(header_value(&headers, "webhook-id"), header_value(&earlier, "webhook-id"));
+    }
+}
+
 fn headers_of(v: &serde_json::Value) -> Vec<(String, String)> {
     v.as_object()
         .unwrap_or_else(|| panic!("headers as an object: {v}"))
@@ -347,4 +409,49 @@ fn octokit_signs_listen_accepts() {
 #[test]
 fn shopify_hmac_signs_listen_accepts() {
     library_to_listen(&SHOPIFY);
+}
+
+#[test]
+fn send_test_signs_standardwebhooks_verifies() {
+    send_test_to_library(&STANDARDWEBHOOKS);
+}
+
+#[test]
+fn send_test_signs_svix_verifies() {
+    send_test_to_library(&SVIX);
+}
+
+#[test]
+fn send_test_signs_stripe_verifies() {
+    send_test_to_library(&STRIPE);
+}
+
+#[test]
+fn send_test_signs_slack_sdk_verifies() {
+    send_test_to_library(&SLACK);
+}
+
+#[test]
+fn send_test_signs_octokit_verifies() {
+    send_test_to_library(&GITHUB);
+}
+
+#[test]
+fn send_test_signs_shopify_hmac_verifies() {
+    send_test_to_library(&SHOPIFY);
+}
+
+#[test]
+fn replay_resigns_standardwebhooks_verifies() {
+    replay_resigns(&STANDARDWEBHOOKS);
+}
+
+#[test]
+fn replay_resigns_stripe_verifies() {
+    replay_resigns(&STRIPE);
+}
+
+#[test]
+fn replay_resigns_slack_sdk_verifies() {
+    replay_resigns(&SLACK);
 }

@@ -7,14 +7,23 @@ use crate::cli::ReplayArgs;
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::input::read_payload;
+use crate::send::generator::Signing;
 use crate::send::replay::{self, Input, Replay};
 use crate::send::target::Target;
-use crate::signature::Signer;
+use crate::settings;
+use crate::signature::Scheme;
 
 /// Checks the flags, opens the file and runs the replay.
 pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     let target = Target::parse(&args.to)?;
-    catalog::validate_patterns(&args.event)?;
+    // Other providers name their events freely: only Scopien's are checked against the catalog.
+    if args.scheme == Scheme::Scopien {
+        catalog::validate_patterns(&args.event)?;
+    }
+    let signer = match args.secret.as_deref() {
+        Some(s) => Some(Signing::new(settings::signer(args.scheme, s, args.signature_format)?)),
+        None => None,
+    };
     // `-` reads the saved lines from stdin (all of it, before sending), as `sign --payload -` does.
     let input: Input = if args.file == Path::new("-") {
         Box::new(std::io::Cursor::new(read_payload(None)?))
@@ -31,7 +40,8 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
         input,
         events: args.event.clone(),
         ids: args.id.clone(),
-        signer: args.secret.as_deref().map(|s| Signer::new(s, args.signature_format)),
+        scheme: args.scheme,
+        signer,
         rate: args.rate,
         timeout: args.timeout,
     };

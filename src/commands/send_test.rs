@@ -11,11 +11,11 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::input::read_payload;
 use crate::payload::{self, Template};
 use crate::send::engine::Plan;
-use crate::send::generator::Generator;
+use crate::send::generator::{Generator, Signing};
 use crate::send::target::Target;
 use crate::send::{self, SendTest, Sent, headers, report, stats};
 use crate::settings;
-use crate::signature::Signer;
+use crate::signature::Scheme;
 use crate::wire;
 
 /// `send-test TARGET`: a webhook id goes to the API, anything else is a URL.
@@ -48,23 +48,44 @@ fn plan(args: &SendTestArgs, ctx: &Context) -> Result<SendTest> {
         return Err(Error::usage("--batch cannot be used with --payload: the payload file is sent as is")
             .with_hint("put a batch body ({\"events\":[…]}) in the file instead"));
     }
+    let scheme = args.scheme;
+    if scheme != Scheme::Scopien && fixed.is_none() {
+        return Err(Error::usage(format!(
+            "--scheme {scheme} needs --payload FILE: the built-in samples are Scopien events"
+        ))
+        .with_hint(
+            "save a delivery of that provider (its docs have examples) to a file and pass --payload FILE",
+        ));
+    }
+    if let Some((name, _)) =
+        args.headers.iter().find(|(n, _)| scheme.headers().iter().any(|h| h.eq_ignore_ascii_case(n)))
+    {
+        return Err(Error::usage(format!(
+            "header '{name}' is part of the {scheme} signature and is written by it"
+        )));
+    }
     // Like `listen` without a secret: still useful against a receiver that does not verify yet.
-    let signer =
-        settings::secret_or_env(args.secret.as_deref()).map(|s| Signer::new(&s, args.signature_format));
+    let signer = match settings::secret_or_env(args.secret.as_deref()) {
+        Some(s) => Some(Signing::new(settings::signer(scheme, &s, args.signature_format)?)),
+        None => None,
+    };
     if signer.is_none() {
-        printer.warn(
-            "no secret: sending without X-Scopien-Signature (pass --secret or set SCOPIEN_WEBHOOK_SECRET to sign)",
-        );
+        printer.warn(&format!(
+            "no secret: sending without {} (pass --secret or set SCOPIEN_WEBHOOK_SECRET to sign)",
+            scheme.signature_header()
+        ));
     }
     let signed = signer.is_some();
     let run_headers = headers::build(&target, &args.headers)?;
 
     let (generator, event_name) = match fixed {
         Some(body) => {
-            // The payload names its own event when it is one.
-            let name = match wire::parse_delivery(&body) {
+            // The payload names its own event when it is one (for GitHub and
+            // Shopify, in the event header given with -H).
+            let name = match wire::parse_provider(scheme, &run_headers.map, &body) {
                 Ok(wire::Parsed::Single(e)) => e.event.into_owned(),
-                _ => args.event.clone(),
+                _ if scheme == Scheme::Scopien => args.event.clone(),
+                _ => format!("{scheme} delivery"),
             };
             (Generator::fixed(body, signer), name)
         }

@@ -19,7 +19,7 @@ use super::generator::Generator;
 use super::live::Live;
 use super::pacer::Pacer;
 use super::stats::{DeliveryRecord, Tally};
-use super::transport::{Attempt, Client, Connection, SIGNATURE};
+use super::transport::{Attempt, Client, Connection};
 
 /// What to send, decided before the run starts.
 #[derive(Debug, Clone)]
@@ -103,10 +103,10 @@ pub async fn run(
     let (stop, watcher) = interrupt_token();
     let requests = plan.requests();
     let workers = u64::try_from(plan.concurrency).unwrap_or(u64::MAX).min(requests).max(1);
-    // A placeholder the per-request signature replaces in place, so the cloned map never grows.
+    // Placeholders the per-request signature replaces in place, so the cloned map never grows.
     let mut headers = headers;
-    if plan.signed {
-        headers.insert(SIGNATURE, HeaderValue::from_static(""));
+    for name in generator.signature_names() {
+        headers.insert(name.clone(), HeaderValue::from_static(""));
     }
     let shared = Arc::new(Shared {
         pacer: plan.rate.map(Pacer::new),
@@ -205,7 +205,7 @@ async fn send_with_retries(
     loop {
         // The last attempt takes the body itself; only retries need a handle kept.
         let body = if n < max { out.body.clone() } else { std::mem::take(&mut out.body) };
-        let attempt = conn.send(&shared.headers, out.signature.as_ref(), body).await;
+        let attempt = conn.send(&shared.headers, &out.signature, body).await;
         tally.record_latency(&attempt);
         if attempt.ok() || n >= max {
             return (attempt, n as u32);
@@ -218,5 +218,6 @@ async fn send_with_retries(
             () = shared.stop.cancelled() => return (attempt, n as u32),
         }
         n += 1;
+        generator.resign(&mut out);
     }
 }

@@ -32,7 +32,6 @@ use serde_json::json;
 
 use crate::error::{ExitStatus, Result};
 use crate::output::Printer;
-use crate::signature::HEADER;
 
 use engine::{Outcome, Plan};
 use generator::Generator;
@@ -112,9 +111,9 @@ pub fn dry_run(job: &mut SendTest, payload_file: Option<&Path>, printer: &Printe
     let out = job.generator.build(first);
     let (target, run_headers, requests) = (&job.target, &job.headers, job.plan.requests());
     let mut list = run_headers.list.clone();
-    if let Some(sig) = &out.signature {
-        // Content-Type is always first (it cannot be replaced); the signature follows it.
-        list.insert(1, (HEADER.to_string(), sig.to_str().expect("signatures are ASCII").to_string()));
+    // Content-Type is always first (it cannot be replaced); the signature headers follow it.
+    for (i, (name, value)) in out.signature.shown().enumerate() {
+        list.insert(1 + i, (name.to_string(), value.to_string()));
     }
     let curl = curl::command(&target.given, &list, &out.body, payload_file);
     if printer.json() {

@@ -1,7 +1,8 @@
 //! `replay FILE --to URL`: re-sends deliveries saved by `listen --save` (NDJSON,
 //! one delivery per line). Each body goes out byte for byte as it was received:
 //! the raw text of an object/array `payload`, or the bytes of a string one. It
-//! carries its saved signature (or a fresh one with `--secret`), its saved
+//! carries its saved signature headers (or fresh ones with `--secret`, in the
+//! `--scheme`'s headers, with a new timestamp where the scheme signs one), its saved
 //! content type and its other saved headers, except those that belong to the
 //! old connection. Deliveries go one at a time, in file order, paced by `--rate`.
 
@@ -19,9 +20,9 @@ use tokio::io::AsyncBufReadExt;
 use crate::catalog;
 use crate::error::{Error, ExitStatus, Result};
 use crate::output::Printer;
-use crate::signature::{HEADER_LOWER, Signer};
+use crate::signature::{Scheme, standard};
 
-use super::generator::signature_value;
+use super::generator::{EventId, SignatureHeaders, Signing};
 use super::headers::USER_AGENT_VALUE;
 use super::pacer::Pacer;
 use super::report;
@@ -30,7 +31,7 @@ use super::target::Target;
 use super::transport::{Attempt, Client};
 
 /// Saved headers set afresh for the new request (besides the hop-by-hop ones).
-const DROPPED_HEADERS: &[&str] = &["expect", "host", "content-length", "user-agent", HEADER_LOWER];
+const DROPPED_HEADERS: &[&str] = &["expect", "host", "content-length", "user-agent"];
 
 /// One event of a saved batch.
 #[derive(Debug, Deserialize)]
@@ -63,8 +64,10 @@ pub struct Saved {
     pub body: Bytes,
     /// The saved headers worth sending (no signature, no hop-by-hop ones).
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// The saved signature, if there was one.
-    pub signature: Option<HeaderValue>,
+    /// The saved headers of the scheme's signature (none when it came unsigned).
+    pub signature: Vec<(HeaderName, HeaderValue)>,
+    /// The message id the scheme signed (Standard Webhooks' `webhook-id`), if saved.
+    pub message_id: Option<String>,
     /// `(event_id, event)` of each event in the delivery (one for a single event).
     pub events: Vec<(Option<String>, Option<String>)>,
     /// Whether the body was a batch.
@@ -82,8 +85,8 @@ pub enum Skip {
     NoPayload,
 }
 
-/// Reads one saved line.
-pub fn parse_line(line: &[u8]) -> std::result::Result<Saved, Skip> {
+/// Reads one saved line, telling the `scheme`'s signature headers apart.
+pub fn parse_line(line: &[u8], scheme: Scheme) -> std::result::Result<Saved, Skip> {
     if line.trim_ascii().is_empty() {
         return Err(Skip::Blank);
     }
@@ -97,26 +100,32 @@ pub fn parse_line(line: &[u8]) -> std::result::Result<Saved, Skip> {
         Bytes::copy_from_slice(text.as_bytes())
     };
     let mut headers = Vec::new();
-    let mut signature = None;
+    let mut signature = Vec::new();
+    let mut message_id = None;
     for (name, value) in saved.headers.iter().flatten() {
         let Some(value) = value.as_str() else { continue };
         let lower = name.to_ascii_lowercase();
-        if lower == HEADER_LOWER {
-            signature = HeaderValue::from_str(value).ok();
-            continue;
-        }
         if crate::http::hop_by_hop::is_hop_by_hop(&lower) || DROPPED_HEADERS.contains(&lower.as_str()) {
             continue;
         }
-        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(lower.as_bytes()), HeaderValue::from_str(value)) {
-            headers.push((n, v));
+        let (Ok(n), Ok(v)) = (HeaderName::from_bytes(lower.as_bytes()), HeaderValue::from_str(value)) else {
+            continue;
+        };
+        let pair = (n, v);
+        if lower == standard::ID || lower == standard::SVIX[0] {
+            message_id = Some(value.to_string());
+        }
+        if scheme.headers().iter().any(|h| h.eq_ignore_ascii_case(&lower)) {
+            signature.push(pair);
+        } else {
+            headers.push(pair);
         }
     }
     let (events, batch) = match saved.batch {
         Some(list) if !list.is_empty() => (list.into_iter().map(|e| (e.event_id, e.event)).collect(), true),
         _ => (vec![(saved.event_id, saved.event)], false),
     };
-    Ok(Saved { body, headers, signature, events, batch })
+    Ok(Saved { body, headers, signature, message_id, events, batch })
 }
 
 /// Whether a saved delivery passes `--event` and `--id` (a batch passes when any event does).
@@ -143,8 +152,10 @@ pub struct Replay {
     pub events: Vec<String>,
     /// Only these event ids (empty: all).
     pub ids: Vec<String>,
+    /// Whose signature headers the saved deliveries carry.
+    pub scheme: Scheme,
     /// Re-signs each body instead of sending the saved signature.
-    pub signer: Option<Signer>,
+    pub signer: Option<Signing>,
     /// Deliveries per second.
     pub rate: Option<f64>,
     /// Per-request timeout.
@@ -154,7 +165,7 @@ pub struct Replay {
 /// Re-sends the selected deliveries one at a time, in file order, then prints
 /// the summary; the result is the run's verdict.
 pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
-    let Replay { target, file, input, events, ids, signer, rate, timeout } = replay;
+    let Replay { target, file, input, events, ids, scheme, signer, rate, timeout } = replay;
     let client = Client::new(&target, timeout, 0, 1).await?;
     let mut conn = client.connection();
     let pacer = rate.map(Pacer::new);
@@ -180,7 +191,7 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
             break;
         }
         line_no += 1;
-        let saved = match parse_line(&line) {
+        let saved = match parse_line(&line, scheme) {
             Ok(s) => s,
             Err(Skip::Blank) => continue,
             Err(Skip::Malformed(why)) => {
@@ -197,21 +208,27 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
         if !selected(&saved, &events, &ids) {
             continue;
         }
+        // Re-signed as the same message (its saved id), at this moment.
         let signature = match &signer {
-            Some(s) => Some(signature_value(s, &saved.body)),
-            None => saved.signature.clone(),
+            Some(s) => {
+                let fresh = EventId::fresh();
+                let id =
+                    saved.message_id.as_deref().or(saved.events[0].0.as_deref()).unwrap_or(fresh.as_str());
+                s.sign(id, &saved.body)
+            }
+            None => SignatureHeaders::default(),
         };
-        if signature.is_none() {
+        if signer.is_none() && saved.signature.is_empty() {
             unsigned += 1;
         }
-        let headers = request_headers(&target, &saved);
+        let headers = request_headers(&target, &saved, signer.is_none());
         if let Some(p) = &pacer {
             tokio::select! {
                 () = p.wait(1) => {}
                 () = stop.cancelled() => continue,
             }
         }
-        let attempt = conn.send(&headers, signature.as_ref(), saved.body.clone()).await;
+        let attempt = conn.send(&headers, &signature, saved.body.clone()).await;
         requests += 1;
         record(&mut tally, &saved, &attempt, requests);
         for (_, e) in &saved.events {
@@ -272,11 +289,14 @@ fn display(p: &Path) -> String {
 
 /// The headers of one replayed request: Host and User-Agent afresh, the saved
 /// content type (JSON when none was saved) and the other saved headers.
-fn request_headers(target: &Target, saved: &Saved) -> HeaderMap {
-    let mut map = HeaderMap::with_capacity(3 + saved.headers.len());
+/// The request's headers: the saved ones, with the saved signature headers
+/// unless the body is re-signed.
+fn request_headers(target: &Target, saved: &Saved, saved_signature: bool) -> HeaderMap {
+    let mut map = HeaderMap::with_capacity(3 + saved.headers.len() + saved.signature.len());
     map.insert(HOST, target.host_header.clone());
     map.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-    for (n, v) in &saved.headers {
+    let resent: &[_] = if saved_signature { &saved.signature } else { &[] };
+    for (n, v) in saved.headers.iter().chain(resent) {
         map.append(n.clone(), v.clone());
     }
     if !map.contains_key(CONTENT_TYPE) {
@@ -335,9 +355,12 @@ mod tests {
     #[test]
     fn raw_payloads_are_kept_byte_for_byte() {
         let line = br#"{"event_id":"evt_1","event":"lead.created","headers":{"x-scopien-signature":"sha256=ab","content-type":"application/json; charset=utf-8","host":"old:1","x-custom":"v","content-length":"9"},"payload":{"id": "evt_1",  "event":"lead.created"}}"#;
-        let s = parse_line(line).unwrap();
+        let s = parse_line(line, Scheme::Scopien).unwrap();
         assert_eq!(&s.body[..], br#"{"id": "evt_1",  "event":"lead.created"}"#);
-        assert_eq!(s.signature.unwrap(), "sha256=ab");
+        assert_eq!(
+            s.signature,
+            [(HeaderName::from_static("x-scopien-signature"), HeaderValue::from_static("sha256=ab"))]
+        );
         let names: Vec<_> = s.headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["content-type", "x-custom"]);
         assert_eq!(s.events, vec![(Some("evt_1".into()), Some("lead.created".into()))]);
@@ -345,23 +368,23 @@ mod tests {
 
     #[test]
     fn string_payloads_are_their_bytes() {
-        let s = parse_line(br#"{"payload":"not json\nat all","headers":{}}"#).unwrap();
+        let s = parse_line(br#"{"payload":"not json\nat all","headers":{}}"#, Scheme::Scopien).unwrap();
         assert_eq!(&s.body[..], b"not json\nat all");
-        assert_eq!(s.signature, None);
+        assert!(s.signature.is_empty());
     }
 
     #[test]
     fn skips() {
-        assert_eq!(parse_line(b"  \n").unwrap_err(), Skip::Blank);
-        assert_eq!(parse_line(br#"{"payload":null}"#).unwrap_err(), Skip::NoPayload);
-        assert_eq!(parse_line(br#"{"event":"x"}"#).unwrap_err(), Skip::NoPayload);
-        assert!(matches!(parse_line(b"{oops").unwrap_err(), Skip::Malformed(_)));
+        assert_eq!(parse_line(b"  \n", Scheme::Scopien).unwrap_err(), Skip::Blank);
+        assert_eq!(parse_line(br#"{"payload":null}"#, Scheme::Scopien).unwrap_err(), Skip::NoPayload);
+        assert_eq!(parse_line(br#"{"event":"x"}"#, Scheme::Scopien).unwrap_err(), Skip::NoPayload);
+        assert!(matches!(parse_line(b"{oops", Scheme::Scopien).unwrap_err(), Skip::Malformed(_)));
     }
 
     #[test]
     fn filters_by_event_and_id() {
         let line = br#"{"batch":[{"event_id":"evt_a","event":"lead.created"},{"event_id":"evt_b","event":"case.closed"}],"payload":{"events":[]}}"#;
-        let s = parse_line(line).unwrap();
+        let s = parse_line(line, Scheme::Scopien).unwrap();
         assert!(s.batch);
         assert!(selected(&s, &["case.*".into()], &[]));
         assert!(!selected(&s, &["task.*".into()], &[]));

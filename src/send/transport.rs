@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
+use http::{HeaderMap, Method, Request};
 use http_body_util::Full;
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -18,12 +18,9 @@ use tokio::net::TcpStream;
 
 use crate::error::{Error, Result, io_reason};
 use crate::http::{Captured, Cut, Failure, FailureKind, Rest, capture};
-use crate::signature::HEADER_LOWER;
 
+use super::generator::SignatureHeaders;
 use super::target::Target;
-
-/// The signature header, parsed once.
-pub const SIGNATURE: HeaderName = HeaderName::from_static(HEADER_LOWER);
 
 /// The HTTP answer to an attempt.
 #[derive(Debug, Clone)]
@@ -128,12 +125,7 @@ pub struct Connection {
 
 impl Connection {
     /// Sends `body` with `headers` plus the signature, bounded by the timeout.
-    pub async fn send(
-        &mut self,
-        headers: &HeaderMap,
-        signature: Option<&HeaderValue>,
-        body: Bytes,
-    ) -> Attempt {
+    pub async fn send(&mut self, headers: &HeaderMap, signature: &SignatureHeaders, body: Bytes) -> Attempt {
         let start = Instant::now();
         let timeout = self.shared.timeout;
         let result = match tokio::time::timeout(timeout, self.send_inner(headers, signature, body)).await {
@@ -150,12 +142,12 @@ impl Connection {
     async fn send_inner(
         &mut self,
         headers: &HeaderMap,
-        signature: Option<&HeaderValue>,
+        signature: &SignatureHeaders,
         body: Bytes,
     ) -> std::result::Result<Answer, Failure> {
         let mut request_headers = headers.clone();
-        if let Some(sig) = signature {
-            request_headers.insert(SIGNATURE, sig.clone());
+        for (name, value) in signature.iter() {
+            request_headers.insert(name.clone(), value.clone());
         }
         if let Some(client) = &self.shared.tls {
             return send_tls(client, &self.shared, request_headers, body).await;

@@ -20,20 +20,12 @@ use serde_json::value::RawValue;
 use super::delivery::{EventRef, ParseError, Parsed, classify, parse_delivery};
 use crate::signature::{Scheme, standard};
 
-/// Stripe's and Standard Webhooks' envelope.
+/// Stripe's and Standard Webhooks' envelope. The `id` stays raw: Stripe's is
+/// the event id (a string), Standard Webhooks' body may hold any `id` at all.
 #[derive(Deserialize)]
 struct Typed<'a> {
     #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
-    #[serde(borrow, rename = "type")]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-}
-
-/// Just the `type` and `data` of a Standard Webhooks body (its `id`, if any, may be anything).
-#[derive(Deserialize)]
-struct StandardBody<'a> {
+    id: Option<&'a RawValue>,
     #[serde(borrow, rename = "type")]
     kind: Cow<'a, str>,
     #[serde(borrow, default)]
@@ -75,13 +67,13 @@ pub fn parse_provider<'a>(
     let from_header = |name| header(headers, name).map(Cow::Borrowed);
     match scheme {
         Scheme::Scopien => parse_delivery(body),
-        Scheme::Stripe => {
+        Scheme::Stripe | Scheme::Standard => {
             let t: Typed<'_> = serde_json::from_slice(body).map_err(|_| not_json())?;
-            Ok(event(t.id, t.kind, t.data))
-        }
-        Scheme::Standard => {
-            let t: StandardBody<'_> = serde_json::from_slice(body).map_err(|_| not_json())?;
-            let id = from_header(standard::ID).or_else(|| from_header(standard::SVIX[0]));
+            let id = if scheme == Scheme::Stripe {
+                t.id.and_then(|raw| serde_json::from_str::<String>(raw.get()).ok()).map(Cow::Owned)
+            } else {
+                from_header(standard::ID).or_else(|| from_header(standard::SVIX[0]))
+            };
             Ok(event(id, t.kind, t.data))
         }
         Scheme::Slack => {
