@@ -10,6 +10,8 @@ pub const PROFILE: &str = "SCOPIEN_PROFILE";
 pub const CONFIG: &str = "SCOPIEN_CONFIG";
 /// Webhook signing secret used by `sign`, `verify`, `send-test`, `listen`, `replay`.
 pub const WEBHOOK_SECRET: &str = "SCOPIEN_WEBHOOK_SECRET";
+/// The emulator's database (`emulate --db`): a SQLite file or a `postgres://` URL.
+pub const EMULATOR_DB: &str = "SCOPIEN_EMULATOR_DB";
 /// Disables colour when set to any non-empty value (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Forces colour when set to a non-empty value other than `0`.

@@ -1,8 +1,11 @@
 //! `emulate`: the Scopien webhook service on this machine.
 
+use std::path::PathBuf;
+
 use crate::cli::EmulateArgs;
 use crate::context::Context;
-use crate::emulator::{self, DEFAULT_API_KEY, Options};
+use crate::emulator::{self, DEFAULT_API_KEY, Database, Options};
+use crate::env;
 use crate::error::{Error, ExitStatus, Result};
 use crate::server::Limits;
 use crate::settings::Source;
@@ -18,12 +21,12 @@ pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         return Err(Error::usage("--api-key must be a non-empty key without spaces"));
     }
     let db = if args.in_memory {
-        None
+        Database::Memory
     } else {
-        Some(match &args.db {
-            Some(p) => p.clone(),
-            None => emulator::default_db_path()?,
-        })
+        match args.db.clone().or_else(|| env::var(env::EMULATOR_DB).map(PathBuf::from)) {
+            Some(p) => Database::named(p),
+            None => Database::File(emulator::default_db_path()?),
+        }
     };
     let opts = Options {
         host: args.host.clone(),

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use super::clock::{now_ms, rfc3339};
 use super::engine::Engine;
 use super::envelope;
-use super::store::{self, NewEvent, Store, StoreError};
+use super::storage::{Created, IdempotencyKey, NewEvent, Replay, SharedStore, StoreError};
 use super::validate::{self, BodyError};
 use crate::api::models::{
     ApiError, CreateWebhook, Deleted, Delivery, Envelope, ErrorBody, Page, TestRequest, UpdateWebhook,
@@ -40,7 +40,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 #[derive(Debug)]
 pub struct AppState {
     /// The database.
-    pub store: Store,
+    pub store: SharedStore,
     /// The delivery engine, nudged when work is queued.
     pub engine: Arc<Engine>,
     /// The one accepted API key.
@@ -241,8 +241,7 @@ async fn replay_idempotent(State(st): State<Shared>, req: Request, next: Next) -
         .into_response();
     };
     let hash = hex::encode(Sha256::digest(&body));
-    let (k, r) = (key.clone(), route.clone());
-    match st.store.run(move |c| Ok(store::find_replay(c, &k, &r)?)).await {
+    match st.store.find_replay(&key, &route).await {
         Ok(Some(old)) if old.request_hash == hash => {
             let mut resp = raw_json(StatusCode::from_u16(old.status).unwrap_or(StatusCode::OK), old.body);
             resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -268,10 +267,9 @@ async fn replay_idempotent(State(st): State<Shared>, req: Request, next: Next) -
         return ApiErr::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "cannot buffer the answer")
             .into_response();
     };
-    let replay = store::Replay { request_hash: hash, status: parts.status.as_u16(), body: body.to_vec() };
-    let now = now_ms();
+    let replay = Replay { request_hash: hash, status: parts.status.as_u16(), body: body.to_vec() };
     // Not remembering the answer only costs a duplicate if the client retries.
-    let _ = st.store.run(move |c| Ok(store::save_replay(c, &key, &route, &replay, now)?)).await;
+    let _ = st.store.save_replay(&key, &route, replay, now_ms()).await;
     Response::from_parts(parts, Body::from(body))
 }
 
@@ -329,27 +327,8 @@ async fn create_webhook(State(st): State<Shared>, headers: HeaderMap, body: Byte
     let req: CreateWebhook = validate::parse_body(&body)?;
     let key = idempotency_key(&headers)?;
     let webhook = validate::new_webhook(req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
-    let hash = hex::encode(Sha256::digest(&body));
-    let created = st
-        .store
-        .run(move |c| {
-            let tx = c.transaction()?;
-            if let Some(k) = &key
-                && let Some((old_hash, id)) = store::idempotent_webhook(&tx, k)?
-            {
-                if old_hash != hash {
-                    return Ok(Created::Mismatch);
-                }
-                return Ok(Created::Replay(store::get_webhook(&tx, &id)?));
-            }
-            store::insert_webhook(&tx, &webhook)?;
-            if let Some(k) = &key {
-                store::remember_idempotency(&tx, k, &hash, &webhook.id)?;
-            }
-            tx.commit()?;
-            Ok(Created::New(webhook))
-        })
-        .await?;
+    let key = key.map(|key| IdempotencyKey { key, request_hash: hex::encode(Sha256::digest(&body)) });
+    let created = st.store.create_webhook(webhook, key).await?;
     match created {
         Created::New(w) => data(StatusCode::CREATED, w),
         Created::Replay(Some(w)) => {
@@ -369,26 +348,15 @@ async fn create_webhook(State(st): State<Shared>, headers: HeaderMap, body: Byte
     }
 }
 
-/// What `POST /webhooks` did.
-enum Created {
-    New(Webhook),
-    Replay(Option<Webhook>),
-    Mismatch,
-}
-
 async fn list_webhooks(State(st): State<Shared>, RawQuery(q): RawQuery) -> ApiResult {
     let p = paging(q.as_deref())?;
-    let (items, next) = st.store.run(move |c| Ok(store::list_webhooks(c, p.cursor, p.limit)?)).await?;
+    let (items, next) = st.store.list_webhooks(p.cursor, p.limit).await?;
     Ok(json_response(StatusCode::OK, &page(items, next)))
 }
 
 async fn load_webhook(st: &AppState, id: &str) -> Result<Webhook, ApiErr> {
     let id = webhook_id(id)?;
-    let key = id.clone();
-    st.store
-        .run(move |c| Ok(store::get_webhook(c, &key)?))
-        .await?
-        .ok_or_else(|| ApiErr::not_found("webhook", &id))
+    st.store.get_webhook(&id).await?.ok_or_else(|| ApiErr::not_found("webhook", &id))
 }
 
 async fn get_webhook(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult {
@@ -399,8 +367,7 @@ async fn update_webhook(State(st): State<Shared>, Path(id): Path<String>, body: 
     let req: UpdateWebhook = validate::parse_body(&body)?;
     let mut webhook = load_webhook(&st, &id).await?;
     validate::apply_update(&mut webhook, req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
-    let saved = webhook.clone();
-    if !st.store.run(move |c| Ok(store::save_webhook(c, &saved)?)).await? {
+    if !st.store.save_webhook(&webhook).await? {
         return Err(ApiErr::not_found("webhook", &id));
     }
     // A change of batching may close an open batch.
@@ -410,8 +377,7 @@ async fn update_webhook(State(st): State<Shared>, Path(id): Path<String>, body: 
 
 async fn delete_webhook(State(st): State<Shared>, Path(id): Path<String>) -> ApiResult {
     let id = webhook_id(&id)?;
-    let key = id.clone();
-    if !st.store.run(move |c| Ok(store::delete_webhook(c, &key)?)).await? {
+    if !st.store.delete_webhook(&id).await? {
         return Err(ApiErr::not_found("webhook", &id));
     }
     data(StatusCode::OK, Deleted { id, deleted: true })
@@ -419,11 +385,9 @@ async fn delete_webhook(State(st): State<Shared>, Path(id): Path<String>) -> Api
 
 async fn set_status(st: &AppState, id: &str, status: WebhookStatus) -> ApiResult {
     let id = webhook_id(id)?;
-    let key = id.clone();
-    let now = rfc3339(now_ms());
     let webhook = st
         .store
-        .run(move |c| Ok(store::set_status(c, &key, status, &now)?))
+        .set_status(&id, status, &rfc3339(now_ms()))
         .await?
         .ok_or_else(|| ApiErr::not_found("webhook", &id))?;
     // Enabling resumes whatever was queued for the webhook.
@@ -475,17 +439,7 @@ async fn test_webhook(State(st): State<Shared>, Path(id): Path<String>, body: By
     require_active(&webhook)?;
     let (data_value, changes) = payload::sample_data(&event, None);
     let ev = envelope::new_event(&event, data_value, changes.as_ref());
-    let now = now_ms();
-    let delivery = st
-        .store
-        .run(move |c| {
-            let tx = c.transaction()?;
-            store::insert_event_only(&tx, &ev, now)?;
-            let d = store::queue_job(&tx, &webhook.id, std::slice::from_ref(&ev.id), &ev.name, false, now)?;
-            tx.commit()?;
-            Ok(d)
-        })
-        .await?;
+    let delivery = st.store.queue_test(&webhook.id, ev, now_ms()).await?;
     outcome_of(&st, delivery).await
 }
 
@@ -496,8 +450,7 @@ async fn outcome_of(st: &AppState, pending: Delivery) -> ApiResult {
     if !st.engine.wait_for_attempt(&pending.id).await {
         return data(StatusCode::ACCEPTED, pending);
     }
-    let id = pending.id.clone();
-    match st.store.run(move |c| Ok(store::get_delivery(c, &id)?)).await? {
+    match st.store.get_delivery(&pending.id).await? {
         Some(done) => data(StatusCode::OK, done),
         None => data(StatusCode::ACCEPTED, pending),
     }
@@ -510,8 +463,7 @@ async fn list_deliveries(
 ) -> ApiResult {
     let p = paging(q.as_deref())?;
     let webhook = load_webhook(&st, &id).await?;
-    let (items, next) =
-        st.store.run(move |c| Ok(store::list_deliveries(c, &webhook.id, p.cursor, p.limit)?)).await?;
+    let (items, next) = st.store.list_deliveries(&webhook.id, p.cursor, p.limit).await?;
     Ok(json_response(StatusCode::OK, &page(items, next)))
 }
 
@@ -521,25 +473,10 @@ async fn retry_delivery(State(st): State<Shared>, Path(id): Path<String>) -> Api
     if !ids::is_valid(&id, ids::DELIVERY_PREFIX) {
         return Err(ApiErr::not_found("delivery", &id));
     }
-    let key = id.clone();
-    let (old, events) = st
-        .store
-        .run(move |c| Ok(store::get_delivery(c, &key)?.zip(store::delivery_events(c, &key)?)))
-        .await?
-        .ok_or_else(|| ApiErr::not_found("delivery", &id))?;
-    let webhook = load_webhook(&st, &old.webhook_id).await?;
+    let sent = st.store.sent(&id).await?.ok_or_else(|| ApiErr::not_found("delivery", &id))?;
+    let webhook = load_webhook(&st, &sent.delivery.webhook_id).await?;
     require_active(&webhook)?;
-    let (event_ids, batch) = events;
-    let now = now_ms();
-    let delivery = st
-        .store
-        .run(move |c| {
-            let tx = c.transaction()?;
-            let d = store::queue_job(&tx, &old.webhook_id, &event_ids, &old.event, batch, now)?;
-            tx.commit()?;
-            Ok(d)
-        })
-        .await?;
+    let delivery = st.store.queue_again(&webhook.id, sent, now_ms()).await?;
     outcome_of(&st, delivery).await
 }
 
@@ -610,15 +547,7 @@ async fn emit_events(State(st): State<Shared>, body: Bytes) -> ApiResult {
         out.push(b']');
     }
     out.push(b'}');
-    let now = now_ms();
-    st.store
-        .run(move |c| {
-            let tx = c.transaction()?;
-            store::insert_events(&tx, &events, now)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
+    st.store.insert_events(events, now_ms()).await?;
     st.engine.nudge();
     Ok(raw_json(StatusCode::CREATED, out))
 }

@@ -17,8 +17,9 @@ use super::clock::{self, now_ms, rfc3339};
 use super::envelope;
 use super::log::{AttemptLine, Logger};
 use super::pacer::Pacer;
-use super::queue::{self, AttemptRecord, Claim, Endpoint, Outcome};
-use super::store::{Store, StoreError};
+use super::queue::{AttemptRecord, Claim, Endpoint, Outcome};
+use super::storage::SharedStore;
+use crate::api::models::DeliveryStatus;
 use crate::http::{Failure, FailureKind, Rest, capture, host_port};
 use crate::retry::Schedule;
 use crate::signature::{self, SignatureFormat, Signer};
@@ -27,10 +28,8 @@ use crate::wire;
 /// Bytes of an answer kept in the delivery log.
 pub const RESPONSE_BODY_LIMIT: usize = 4096;
 
-/// How long a lease outlives the attempt's deadline before the work is taken back.
-const LEASE_MARGIN: Duration = Duration::from_secs(30);
-/// Longest the scheduler sleeps with nothing due.
-const IDLE_WAKE: Duration = Duration::from_secs(60);
+/// How often a caller waiting for an attempt looks in the database too.
+const ATTEMPT_POLL: Duration = Duration::from_millis(100);
 
 /// Engine settings from the command line.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +45,7 @@ pub struct EngineConfig {
 /// The delivery engine.
 #[derive(Debug)]
 pub struct Engine {
-    store: Store,
+    store: SharedStore,
     client: reqwest::Client,
     config: EngineConfig,
     schedule: Schedule,
@@ -101,7 +100,11 @@ pub fn decide(schedule: &Schedule, time_scale: f64, attempt: u32, status: Option
 
 impl Engine {
     /// An engine over `store`.
-    pub fn new(store: Store, config: EngineConfig, logger: Logger) -> Result<Arc<Engine>, reqwest::Error> {
+    pub fn new(
+        store: SharedStore,
+        config: EngineConfig,
+        logger: Logger,
+    ) -> Result<Arc<Engine>, reqwest::Error> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.delivery_timeout)
@@ -131,11 +134,24 @@ impl Engine {
     /// filling the pending log row `delivery_id` has been recorded. Returns
     /// whether it was.
     pub async fn wait_for_attempt(&self, delivery_id: &str) -> bool {
-        let (tx, rx) = oneshot::channel();
+        let (tx, mut rx) = oneshot::channel();
         lock(&self.watchers).insert(delivery_id.to_string(), tx);
         self.nudge();
-        let limit = self.config.delivery_timeout + Duration::from_secs(1);
-        let done = matches!(tokio::time::timeout(limit, rx).await, Ok(Ok(())));
+        let deadline = Instant::now() + self.config.delivery_timeout + Duration::from_secs(1);
+        let done = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left.min(ATTEMPT_POLL), &mut rx).await {
+                Ok(answer) => break answer.is_ok(),
+                Err(_) if left <= ATTEMPT_POLL => break false,
+                Err(_) => {}
+            }
+            // Another emulator sharing the database may have made the attempt.
+            if let Ok(Some(d)) = self.store.get_delivery(delivery_id).await
+                && d.status != DeliveryStatus::Pending
+            {
+                break true;
+            }
+        };
         lock(&self.watchers).remove(delivery_id);
         done
     }
@@ -160,36 +176,19 @@ impl Engine {
     pub async fn run(self: Arc<Self>) {
         let mut pacer = Pacer::new(self.config.max_rate);
         let scale = self.config.time_scale;
-        let lease_ms = clock::millis(self.config.delivery_timeout + LEASE_MARGIN);
+        let lease_ms = clock::millis(self.config.delivery_timeout + self.store.lease_margin());
+        let idle_wake = self.store.idle_wake();
         loop {
             let ended = std::mem::take(&mut *lock(&self.finished));
             for webhook in &ended {
                 pacer.finished(webhook);
             }
-            let now = now_ms();
-            let result = self
-                .store
-                .run(move |c| {
-                    let tick = queue::tick(c, now, scale, lease_ms, &mut pacer);
-                    Ok((tick, pacer))
-                })
-                .await;
-            let tick = match result {
-                Ok((tick, p)) => {
-                    pacer = p;
-                    tick.map_err(StoreError::from)
-                }
-                Err(e) => {
-                    pacer = Pacer::new(self.config.max_rate);
-                    Err(e)
-                }
-            };
-            let wait = match tick {
+            let wait = match self.store.tick(now_ms(), scale, lease_ms, &mut pacer).await {
                 Ok(tick) => {
                     for claim in tick.claims {
                         self.spawn_attempt(claim);
                     }
-                    tick.wake_at.map_or(IDLE_WAKE, clock::until).min(IDLE_WAKE)
+                    tick.wake_at.map_or(idle_wake, clock::until).min(idle_wake)
                 }
                 Err(e) => {
                     // The pass was rolled back (or its task lost): bookings made in
@@ -255,6 +254,7 @@ impl Engine {
         let record_id = claim.delivery_id.clone();
         let record = AttemptRecord {
             job_id: claim.job_id,
+            lease: claim.lease,
             delivery_id: claim.delivery_id.clone(),
             webhook_id: claim.endpoint.id.clone(),
             attempt: claim.attempt,
@@ -265,7 +265,7 @@ impl Engine {
             response_body: answer.body,
             outcome: outcome.clone(),
         };
-        let recorded = self.store.run(move |c| Ok(queue::record_attempt(c, &record, now)?)).await;
+        let recorded = self.store.record_attempt(record, now).await;
         if let Err(e) = &recorded {
             // The lease runs out and the attempt is made again: nothing is lost.
             crate::output::eprintln_safe(&format!(

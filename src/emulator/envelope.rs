@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::store::NewEvent;
+use super::storage::NewEvent;
 use crate::payload::{self, Template};
 use crate::{catalog, ids};
 

@@ -14,7 +14,9 @@ pub mod envelope;
 pub mod filters;
 pub mod log;
 pub mod pacer;
+pub mod postgres;
 pub mod queue;
+pub mod storage;
 pub mod store;
 pub mod trigger;
 pub mod validate;
@@ -31,7 +33,9 @@ use crate::output::{Printer, Verbosity, eprintln_safe};
 use crate::server::{self, Limits, RequestBody};
 
 use self::engine::{Engine, EngineConfig};
-use self::store::{Store, StoreError};
+use self::postgres::{ConnectError, PgStore};
+use self::storage::{SharedStore, StoreError};
+use self::store::SqliteStore;
 
 /// The key the emulator accepts unless `--api-key` names another.
 pub const DEFAULT_API_KEY: &str = "sk_test_emulator";
@@ -49,8 +53,8 @@ pub struct Options {
     pub host: String,
     /// Port to bind (0: any free port).
     pub port: u16,
-    /// The SQLite file, or `None` to keep everything in memory.
-    pub db: Option<PathBuf>,
+    /// Where the state lives.
+    pub db: Database,
     /// The key clients must send.
     pub api_key: String,
     /// Multiplies retry waits and batch waits.
@@ -65,13 +69,9 @@ pub struct Options {
 
 /// Serves the emulator until Ctrl-C or SIGTERM.
 pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
-    let Options { host, port, db: db_path, api_key, time_scale, delivery_timeout, max_rate, limits } = opts;
-    if let Some(p) = &db_path {
-        prepare_dir(p)?;
-    }
-    let store = Store::open(db_path.as_deref()).map_err(|e| open_error(&e, db_path.as_deref()))?;
-    let (queued, batched) =
-        store.run_now(|c| Ok(queue::reclaim_leases(c)?)).map_err(|e| open_error(&e, db_path.as_deref()))?;
+    let Options { host, port, db, api_key, time_scale, delivery_timeout, max_rate, limits } = opts;
+    let store = db.open().await?;
+    let (queued, batched) = store.start().await.map_err(|e| db.error(&e))?;
 
     let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| {
         Error::failure(format!("cannot listen on {}:{}: {}", host, port, io_reason(&e)))
@@ -85,6 +85,15 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let config = EngineConfig { time_scale, delivery_timeout, max_rate };
     let engine = Engine::new(store.clone(), config, logger)
         .map_err(|e| Error::failure(format!("cannot start the delivery engine: {e}")))?;
+    let woken = Arc::downgrade(&engine);
+    store
+        .watch(Box::new(move || {
+            if let Some(engine) = woken.upgrade() {
+                engine.nudge();
+            }
+        }))
+        .await
+        .map_err(|e| db.error(&e))?;
     let state = Arc::new(api::AppState {
         store,
         engine: engine.clone(),
@@ -109,10 +118,9 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     printer.status(&format!(
         "{} {}",
         "Database:".dimmed(),
-        match &db_path {
-            Some(p) =>
-                format!("{} ({queued} deliveries queued, {batched} events in open batches)", p.display()),
-            None => "in memory (nothing survives a restart)".to_string(),
+        match &db {
+            Database::Memory => "in memory (nothing survives a restart)".to_string(),
+            _ => format!("{} ({queued} deliveries queued, {batched} events in open batches)", db.shown()),
         }
     ));
 
@@ -143,9 +151,14 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let _ = served.await;
     engine.shutdown(delivery_timeout + Duration::from_secs(1)).await;
     let _ = runner.await;
-    printer.status(match db_path {
-        Some(_) => "Emulator stopped; queued deliveries resume on the next start with the same database.",
-        None => "Emulator stopped.",
+    printer.status(match db {
+        Database::Memory => "Emulator stopped.",
+        Database::File(_) => {
+            "Emulator stopped; queued deliveries resume on the next start with the same database."
+        }
+        Database::Postgres(_) => {
+            "Emulator stopped; the other emulators on this database carry on with its work."
+        }
     });
     Ok(ExitStatus::Success)
 }
@@ -174,6 +187,66 @@ fn prepare_dir(db: &Path) -> Result<()> {
             io_reason(&e)
         ))
     })
+}
+
+/// Where the emulator keeps its state.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// Nowhere: in memory, gone at exit.
+    Memory,
+    /// A SQLite file, for one emulator.
+    File(PathBuf),
+    /// A `postgres://` URL, shared by any number of emulators.
+    Postgres(String),
+}
+
+impl Database {
+    /// The database `--db` (or `SCOPIEN_EMULATOR_DB`) names: a `postgres://`
+    /// URL, else a SQLite file.
+    pub fn named(db: PathBuf) -> Database {
+        match db.to_str() {
+            Some(url) if postgres::is_url(url) => Database::Postgres(url.to_string()),
+            _ => Database::File(db),
+        }
+    }
+
+    /// How the database is named on screen: a URL's password never shows.
+    pub fn shown(&self) -> String {
+        match self {
+            Database::Memory => "in memory".to_string(),
+            Database::File(p) => format!("'{}'", p.display()),
+            Database::Postgres(url) => postgres::display_url(url),
+        }
+    }
+
+    async fn open(&self) -> Result<SharedStore> {
+        Ok(match self {
+            Database::Memory => Arc::new(SqliteStore::open(None).map_err(|e| self.error(&e))?),
+            Database::File(p) => {
+                prepare_dir(p)?;
+                Arc::new(SqliteStore::open(Some(p)).map_err(|e| self.error(&e))?)
+            }
+            Database::Postgres(url) => Arc::new(PgStore::connect(url).await.map_err(|e| {
+                match e {
+                    ConnectError::BadUrl(reason) => Error::usage(format!(
+                        "--db {} is not a usable PostgreSQL URL: {reason}",
+                        self.shown()
+                    ))
+                    .with_hint("write it as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
+                    ConnectError::Store(e) => self.error(&e),
+                }
+            })?),
+        })
+    }
+
+    fn error(&self, e: &StoreError) -> Error {
+        match self {
+            Database::Postgres(_) => Error::failure(format!("cannot use the database {}: {e}", self.shown()))
+                .with_hint("check that the server is up and the URL's user, password and database are right"),
+            Database::File(p) => open_error(e, Some(p)),
+            Database::Memory => open_error(e, None),
+        }
+    }
 }
 
 fn open_error(e: &StoreError, path: Option<&Path>) -> Error {

@@ -42,6 +42,22 @@ impl Pacer {
         }
     }
 
+    /// Whether there is a rate cap at all.
+    pub fn capped(&self) -> bool {
+        self.event_cost_us > 0
+    }
+
+    /// Sets `webhook`'s next free slot (µs since the epoch), as a database
+    /// shared with other emulators keeps it.
+    pub fn seed(&mut self, webhook: &str, next_us: i64) {
+        self.next.insert(webhook.to_string(), next_us);
+    }
+
+    /// `webhook`'s next free slot (µs since the epoch), if any was booked.
+    pub fn booked_until(&self, webhook: &str) -> Option<i64> {
+        self.next.get(webhook).copied()
+    }
+
     /// An attempt for `webhook` ended.
     pub fn finished(&mut self, webhook: &str) {
         if let Some(n) = self.in_flight.get_mut(webhook) {
@@ -58,6 +74,13 @@ impl Pacer {
 
     fn next_slot(&self, webhook: &str, now_us: i64) -> i64 {
         self.next.get(webhook).copied().unwrap_or(now_us).max(now_us)
+    }
+}
+
+/// No cap: what stands in while the real pacer is lent out.
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer::new(0)
     }
 }
 

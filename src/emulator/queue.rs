@@ -8,7 +8,8 @@ use std::sync::Arc;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::clock::rfc3339;
-use super::store::{NewEvent, WEBHOOK_COLS, insert_events, json_col, queue_job, webhook_from_row};
+use super::storage::NewEvent;
+use super::store::{WEBHOOK_COLS, insert_events, json_col, queue_job, webhook_from_row};
 use super::validate;
 use crate::api::models::Webhook;
 use crate::ids;
@@ -41,6 +42,9 @@ pub struct Endpoint {
 pub struct Claim {
     /// The queue row.
     pub job_id: i64,
+    /// This claim's lease on the row (a store shared by several processes
+    /// checks it when recording; 0 where nobody else can hold one).
+    pub lease: i64,
     /// Where to.
     pub endpoint: Arc<Endpoint>,
     /// The pending log row this attempt fills in.
@@ -82,7 +86,8 @@ pub struct Tick {
     pub wake_at: Option<i64>,
 }
 
-fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+/// The earlier of two optional times.
+pub fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x.min(y)),
         (x, None) => x,
@@ -164,6 +169,7 @@ pub fn tick(
                 }
                 out.claims.push(Claim {
                     job_id,
+                    lease: 0,
                     endpoint: ep.clone(),
                     delivery_id,
                     attempt: attempts + 1,
@@ -261,6 +267,8 @@ pub enum Outcome {
 pub struct AttemptRecord {
     /// The queue row.
     pub job_id: i64,
+    /// The lease the attempt was made under ([`Claim::lease`]).
+    pub lease: i64,
     /// The log row of this attempt.
     pub delivery_id: String,
     /// The webhook.
@@ -366,7 +374,7 @@ mod tests {
     use crate::catalog;
     use crate::emulator::pacer::Pacer;
     use crate::emulator::store::tests::{event, webhook};
-    use crate::emulator::store::{Store, get_webhook, list_deliveries};
+    use crate::emulator::store::{SqliteStore, get_webhook, list_deliveries};
     use serde_json::json;
 
     const LEASE: i64 = 60_000;
@@ -377,7 +385,7 @@ mod tests {
 
     #[test]
     fn fans_out_by_pattern_and_filter_and_claims() {
-        let store = Store::open(None).unwrap();
+        let store = SqliteStore::open(None).unwrap();
         store
             .run_now(|c| {
                 let all = webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
@@ -404,7 +412,7 @@ mod tests {
 
     #[test]
     fn rate_cap_spreads_slots() {
-        let store = Store::open(None).unwrap();
+        let store = SqliteStore::open(None).unwrap();
         store
             .run_now(|c| {
                 webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
@@ -423,7 +431,7 @@ mod tests {
 
     #[test]
     fn batches_close_by_size_and_by_time() {
-        let store = Store::open(None).unwrap();
+        let store = SqliteStore::open(None).unwrap();
         store
             .run_now(|c| {
                 webhook(
@@ -449,7 +457,7 @@ mod tests {
 
     #[test]
     fn retries_and_disables() {
-        let store = Store::open(None).unwrap();
+        let store = SqliteStore::open(None).unwrap();
         store
             .run_now(|c| {
                 let w = webhook(c, json!({"url": "https://a.example", "events": ["lead.*"]}));
@@ -459,6 +467,7 @@ mod tests {
                 let claim = tick(c, 0, 1.0, LEASE, &mut pacer)?.claims.remove(0);
                 let rec = AttemptRecord {
                     job_id: claim.job_id,
+                    lease: claim.lease,
                     delivery_id: claim.delivery_id.clone(),
                     webhook_id: w.id.clone(),
                     attempt: 1,
@@ -500,18 +509,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("emu.db");
         let id = {
-            let store = Store::open(Some(&path)).unwrap();
+            let store = SqliteStore::open(Some(&path)).unwrap();
             store
                 .run_now(|c| {
                     let w = webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
                     insert_events(c, &[event("lead.created", json!({}))], 0)?;
                     tick(c, 0, 1.0, LEASE, &mut pacer())?;
-                    assert!(Store::open(Some(&path)).is_err(), "a second opener must be refused");
+                    assert!(SqliteStore::open(Some(&path)).is_err(), "a second opener must be refused");
                     Ok(w.id)
                 })
                 .unwrap()
         };
-        let store = Store::open(Some(&path)).unwrap();
+        let store = SqliteStore::open(Some(&path)).unwrap();
         store
             .run_now(|c| {
                 assert!(get_webhook(c, &id)?.is_some());

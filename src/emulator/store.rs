@@ -14,30 +14,21 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::clock::rfc3339;
 use super::filters;
+use super::pacer::Pacer;
+use super::queue::{self, AttemptRecord, Recorded, Tick};
+use super::storage::{
+    Created, IdempotencyKey, NewEvent, OnChange, Replay, Sent, Store, StoreError, page, pending_delivery,
+};
 use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
-use crate::{catalog, ids};
-
-/// Why the store failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite said no.
-    #[error("{0}")]
-    Sql(#[from] rusqlite::Error),
-    /// The file was written by a newer scopien-hooks.
-    #[error("the database has schema version {0}, newer than this scopien-hooks understands ({1})")]
-    TooNew(i64, usize),
-    /// The blocking task running the query died.
-    #[error("database task failed: {0}")]
-    Task(String),
-}
+use crate::catalog;
 
 /// Ordered schema migrations; migration `i` moves the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -123,19 +114,19 @@ const MIGRATIONS: &[&str] = &[
 /// One SQLite connection shared by the API and the engine. rusqlite is
 /// synchronous, so every call runs on tokio's blocking pool.
 #[derive(Clone)]
-pub struct Store {
+pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
 }
 
-impl std::fmt::Debug for Store {
+impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").finish_non_exhaustive()
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating and migrating) the database at `path`, or an in-memory one.
-    pub fn open(path: Option<&Path>) -> Result<Store, StoreError> {
+    pub fn open(path: Option<&Path>) -> Result<SqliteStore, StoreError> {
         let mut conn = match path {
             Some(p) => Connection::open(p)?,
             None => Connection::open_in_memory()?,
@@ -151,7 +142,7 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         migrate(&mut conn)?;
-        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -332,14 +323,7 @@ pub fn list_webhooks(
     let rows = stmt.query_map(params![after.unwrap_or(0), limit as i64 + 1], |r| {
         Ok((r.get::<_, i64>(0)?, webhook_at(r, 1)?))
     })?;
-    page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
-}
-
-fn page<T>(mut rows: Vec<(i64, T)>, limit: usize) -> rusqlite::Result<(Vec<T>, Option<i64>)> {
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more { rows.last().map(|(seq, _)| *seq) } else { None };
-    Ok((rows.into_iter().map(|(_, t)| t).collect(), next))
+    Ok(page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit))
 }
 
 /// Sets a webhook's status; the webhook as it now is, or `None` when unknown.
@@ -382,17 +366,6 @@ pub fn remember_idempotency(c: &Connection, key: &str, hash: &str, webhook_id: &
     Ok(())
 }
 
-/// A stored answer to a POST with an `Idempotency-Key`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Replay {
-    /// Hash of the request body that produced it.
-    pub request_hash: String,
-    /// HTTP status.
-    pub status: u16,
-    /// The JSON body.
-    pub body: Vec<u8>,
-}
-
 /// The stored answer for `key` on `route`, if any.
 pub fn find_replay(c: &Connection, key: &str, route: &str) -> rusqlite::Result<Option<Replay>> {
     c.prepare_cached("SELECT request_hash, status, body FROM replays WHERE key=?1 AND route=?2")?
@@ -420,19 +393,6 @@ pub fn save_replay(
 
 // ---------------------------------------------------------------------------
 // Events and fan-out
-
-/// An event to store and deliver.
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    /// `evt_…`
-    pub id: String,
-    /// The event name.
-    pub name: String,
-    /// The event's JSON, exactly as it is delivered.
-    pub body: Vec<u8>,
-    /// Its `data`, for filters.
-    pub data: Value,
-}
 
 struct Target {
     id: String,
@@ -495,33 +455,19 @@ pub fn queue_job(
     batch: bool,
     at_ms: i64,
 ) -> rusqlite::Result<Delivery> {
-    let delivery_id = ids::generate(ids::DELIVERY_PREFIX);
+    let delivery = pending_delivery(webhook_id, &event_ids[0], first_event, at_ms);
     let event_ids_json = to_json(&event_ids);
-    let created = rfc3339(at_ms);
     c.prepare_cached(
         "INSERT INTO deliveries (id, webhook_id, event_id, event, event_ids, batch, attempt, status, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 'pending', ?7)",
     )?
-    .execute(params![delivery_id, webhook_id, event_ids[0], first_event, event_ids_json, batch, created])?;
+    .execute(params![delivery.id, webhook_id, event_ids[0], first_event, event_ids_json, batch, delivery.created_at])?;
     c.prepare_cached(
         "INSERT INTO jobs (webhook_id, event_ids, batch, attempts, next_attempt_at, delivery_id) \
          VALUES (?1, ?2, ?3, 0, ?4, ?5)",
     )?
-    .execute(params![webhook_id, event_ids_json, batch, at_ms, delivery_id])?;
-    Ok(Delivery {
-        id: delivery_id,
-        webhook_id: webhook_id.to_string(),
-        event_id: event_ids[0].clone(),
-        event: first_event.to_string(),
-        attempt: 1,
-        status: DeliveryStatus::Pending,
-        response_status: None,
-        error: None,
-        duration_ms: None,
-        created_at: created,
-        next_retry_at: None,
-        response_body: None,
-    })
+    .execute(params![webhook_id, event_ids_json, batch, at_ms, delivery.id])?;
+    Ok(delivery)
 }
 
 // ---------------------------------------------------------------------------
@@ -540,7 +486,7 @@ pub fn list_deliveries(
     let rows = stmt.query_map(params![webhook_id, before.unwrap_or(i64::MAX), limit as i64 + 1], |r| {
         Ok((r.get::<_, i64>(0)?, delivery_at(r, 1)?))
     })?;
-    page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+    Ok(page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit))
 }
 
 /// One delivery row.
@@ -555,6 +501,182 @@ pub fn delivery_events(c: &Connection, id: &str) -> rusqlite::Result<Option<(Vec
     c.prepare_cached("SELECT event_ids, batch FROM deliveries WHERE id=?1")?
         .query_row([id], |r| Ok((json_col(r, 0)?, r.get(1)?)))
         .optional()
+}
+
+// ---------------------------------------------------------------------------
+// The store interface
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    async fn start(&self) -> Result<(usize, usize), StoreError> {
+        self.run(|c| Ok(queue::reclaim_leases(c)?)).await
+    }
+
+    fn lease_margin(&self) -> Duration {
+        // Only an attempt task that died leaves its lease behind: nobody else waits on it.
+        Duration::from_secs(30)
+    }
+
+    fn idle_wake(&self) -> Duration {
+        // Nobody else queues work in this file: a nudge always comes first.
+        Duration::from_secs(60)
+    }
+
+    async fn watch(&self, _on_change: OnChange) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    async fn create_webhook(&self, w: Webhook, key: Option<IdempotencyKey>) -> Result<Created, StoreError> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            if let Some(k) = &key
+                && let Some((old_hash, id)) = idempotent_webhook(&tx, &k.key)?
+            {
+                if old_hash != k.request_hash {
+                    return Ok(Created::Mismatch);
+                }
+                return Ok(Created::Replay(get_webhook(&tx, &id)?));
+            }
+            insert_webhook(&tx, &w)?;
+            if let Some(k) = &key {
+                remember_idempotency(&tx, &k.key, &k.request_hash, &w.id)?;
+            }
+            tx.commit()?;
+            Ok(Created::New(w))
+        })
+        .await
+    }
+
+    async fn list_webhooks(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<Webhook>, Option<i64>), StoreError> {
+        self.run(move |c| Ok(list_webhooks(c, after, limit)?)).await
+    }
+
+    async fn get_webhook(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
+        let id = id.to_string();
+        self.run(move |c| Ok(get_webhook(c, &id)?)).await
+    }
+
+    async fn save_webhook(&self, w: &Webhook) -> Result<bool, StoreError> {
+        let w = w.clone();
+        self.run(move |c| Ok(save_webhook(c, &w)?)).await
+    }
+
+    async fn set_status(
+        &self,
+        id: &str,
+        status: WebhookStatus,
+        now: &str,
+    ) -> Result<Option<Webhook>, StoreError> {
+        let (id, now) = (id.to_string(), now.to_string());
+        self.run(move |c| Ok(set_status(c, &id, status, &now)?)).await
+    }
+
+    async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.run(move |c| Ok(delete_webhook(c, &id)?)).await
+    }
+
+    async fn find_replay(&self, key: &str, route: &str) -> Result<Option<Replay>, StoreError> {
+        let (key, route) = (key.to_string(), route.to_string());
+        self.run(move |c| Ok(find_replay(c, &key, &route)?)).await
+    }
+
+    async fn save_replay(
+        &self,
+        key: &str,
+        route: &str,
+        replay: Replay,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let (key, route) = (key.to_string(), route.to_string());
+        self.run(move |c| Ok(save_replay(c, &key, &route, &replay, now_ms)?)).await
+    }
+
+    async fn insert_events(&self, events: Vec<NewEvent>, now_ms: i64) -> Result<usize, StoreError> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let queued = insert_events(&tx, &events, now_ms)?;
+            tx.commit()?;
+            Ok(queued)
+        })
+        .await
+    }
+
+    async fn queue_test(&self, webhook_id: &str, ev: NewEvent, now_ms: i64) -> Result<Delivery, StoreError> {
+        let webhook_id = webhook_id.to_string();
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            insert_event_only(&tx, &ev, now_ms)?;
+            let d = queue_job(&tx, &webhook_id, std::slice::from_ref(&ev.id), &ev.name, false, now_ms)?;
+            tx.commit()?;
+            Ok(d)
+        })
+        .await
+    }
+
+    async fn queue_again(&self, webhook_id: &str, sent: Sent, now_ms: i64) -> Result<Delivery, StoreError> {
+        let webhook_id = webhook_id.to_string();
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let d = queue_job(&tx, &webhook_id, &sent.event_ids, &sent.delivery.event, sent.batch, now_ms)?;
+            tx.commit()?;
+            Ok(d)
+        })
+        .await
+    }
+
+    async fn list_deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<Delivery>, Option<i64>), StoreError> {
+        let webhook_id = webhook_id.to_string();
+        self.run(move |c| Ok(list_deliveries(c, &webhook_id, before, limit)?)).await
+    }
+
+    async fn get_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+        let id = id.to_string();
+        self.run(move |c| Ok(get_delivery(c, &id)?)).await
+    }
+
+    async fn sent(&self, id: &str) -> Result<Option<Sent>, StoreError> {
+        let id = id.to_string();
+        self.run(move |c| {
+            Ok(get_delivery(c, &id)?
+                .zip(delivery_events(c, &id)?)
+                .map(|(delivery, (event_ids, batch))| Sent { delivery, event_ids, batch }))
+        })
+        .await
+    }
+
+    async fn tick(
+        &self,
+        now: i64,
+        time_scale: f64,
+        lease_ms: i64,
+        pacer: &mut Pacer,
+    ) -> Result<Tick, StoreError> {
+        // The pacer travels to the blocking pool and back; a lost task leaves a
+        // fresh one, and the engine starts budgets afresh after any error anyway.
+        let mut p = std::mem::take(pacer);
+        let (tick, p) = self
+            .run(move |c| {
+                let tick = queue::tick(c, now, time_scale, lease_ms, &mut p);
+                Ok((tick, p))
+            })
+            .await?;
+        *pacer = p;
+        Ok(tick?)
+    }
+
+    async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError> {
+        self.run(move |c| Ok(queue::record_attempt(c, &rec, now)?)).await
+    }
 }
 
 #[cfg(test)]
@@ -574,7 +696,7 @@ pub(super) mod tests {
 
     /// An event with this data.
     pub(crate) fn event(name: &str, data: Value) -> NewEvent {
-        let id = ids::event_id();
+        let id = crate::ids::event_id();
         let body = serde_json::to_vec(&json!({"id": id, "event": name, "data": data})).unwrap();
         NewEvent { id, name: name.into(), body, data }
     }
@@ -588,7 +710,7 @@ pub(super) mod tests {
             c.execute_batch(MIGRATIONS[0]).unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
         }
-        let store = Store::open(Some(&path)).unwrap();
+        let store = SqliteStore::open(Some(&path)).unwrap();
         store
             .run_now(|c| {
                 let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -603,12 +725,12 @@ pub(super) mod tests {
         drop(store);
         let newer = dir.path().join("new.db");
         Connection::open(&newer).unwrap().pragma_update(None, "user_version", 99).unwrap();
-        assert!(matches!(Store::open(Some(&newer)), Err(StoreError::TooNew(99, _))));
+        assert!(matches!(SqliteStore::open(Some(&newer)), Err(StoreError::TooNew(99, _))));
     }
 
     #[test]
     fn migrates_once_and_round_trips_webhooks() {
-        let store = Store::open(None).unwrap();
+        let store = SqliteStore::open(None).unwrap();
         store
             .run_now(|c| {
                 migrate(c)?;

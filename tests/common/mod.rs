@@ -20,6 +20,8 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
+pub mod postgres;
+
 /// How long any wait in a test may take before it fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 

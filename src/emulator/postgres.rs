@@ -1,0 +1,1061 @@
+//! The PostgreSQL backend, shared by several emulators: any instance answers
+//! any API request from the same tables, and the delivery queue is split
+//! between them by the database itself.
+//!
+//! - **Leases.** A scheduler pass locks the due jobs it takes with `FOR UPDATE
+//!   SKIP LOCKED` and leases them (until its slot plus the attempt's deadline
+//!   plus [`LEASE_MARGIN`]) under a random token; another instance's pass skips
+//!   the locked rows and then the leased ones, so each attempt is made by one
+//!   instance. An outcome is written only under the token it was claimed with.
+//!   A lease that runs out (its instance died) is simply due work again.
+//! - **Rate cap.** Each webhook's next free slot lives in `pacing`; a pass
+//!   locks that row (in webhook-id order, so passes never deadlock) while it
+//!   books slots, so the cap holds across every instance.
+//! - **Batches** are closed from `open_batches` rows locked with `SKIP LOCKED`
+//!   and deleted by sequence number: each event goes in exactly one batch.
+//! - **Idempotency-Key**: `POST /webhooks` takes a transaction-scoped advisory
+//!   lock on the key, so concurrent retries on two instances create one webhook.
+//! - **Wake-ups.** An instance that queues events sends `NOTIFY`; the others
+//!   `LISTEN` and run a pass at once. Work nobody announces (a dead instance's
+//!   lease running out, a retry it had scheduled) is found by the pass every
+//!   [`IDLE_WAKE`] at the latest.
+//! - **Migrations** run in one transaction under an advisory lock: the first
+//!   instance to start migrates, the others wait and find the schema current.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use serde_json::{Map, Value};
+use tokio_postgres::{AsyncMessage, NoTls, Row};
+
+use super::clock::{self, rfc3339};
+use super::pacer::Pacer;
+use super::queue::{AttemptRecord, Budget, Claim, Endpoint, Outcome, Recorded, Tick, earliest};
+use super::storage::{
+    Created, IdempotencyKey, NewEvent, OnChange, Replay, Sent, Store, StoreError, page, pending_delivery,
+};
+use super::{filters, validate};
+use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
+use crate::{catalog, ids};
+
+/// How long a lease outlives the attempt's deadline. Together with the slot
+/// (at most a second ahead) and [`IDLE_WAKE`], another instance takes a dead
+/// one's work within the delivery timeout plus 10 s.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
+/// Longest a scheduler sleeps without looking at the shared queue.
+const IDLE_WAKE: Duration = Duration::from_secs(2);
+/// Connections per emulator.
+const POOL_SIZE: usize = 16;
+/// The channel new work is announced on.
+const CHANNEL: &str = "scopien_hooks_work";
+/// Advisory lock keys (arbitrary, fixed): the schema migration.
+const MIGRATION_LOCK: i64 = 0x5c09_1e4e_0001;
+
+/// Ordered schema migrations; migration `i` moves the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE webhooks (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        secret TEXT NOT NULL,
+        status TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        filters TEXT NOT NULL,
+        batch BOOLEAN NOT NULL,
+        max_batch_size BIGINT,
+        max_wait_time BIGINT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE idempotency_keys (
+        key TEXT PRIMARY KEY,
+        request_hash TEXT NOT NULL,
+        webhook_id TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        body BYTEA NOT NULL,
+        created_at BIGINT NOT NULL
+    );
+    CREATE TABLE deliveries (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        event_ids TEXT[] NOT NULL,
+        batch BOOLEAN NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        response_status INTEGER,
+        error TEXT,
+        duration_ms BIGINT,
+        response_body TEXT,
+        created_at TEXT NOT NULL,
+        next_retry_at TEXT
+    );
+    CREATE INDEX deliveries_by_webhook ON deliveries (webhook_id, seq);
+    CREATE TABLE jobs (
+        id BIGSERIAL PRIMARY KEY,
+        webhook_id TEXT NOT NULL,
+        event_ids TEXT[] NOT NULL,
+        batch BOOLEAN NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        lease_until BIGINT,
+        lease BIGINT NOT NULL DEFAULT 0,
+        delivery_id TEXT NOT NULL,
+        last_error TEXT
+    );
+    CREATE INDEX jobs_due ON jobs (webhook_id, next_attempt_at, id);
+    CREATE INDEX jobs_by_time ON jobs (next_attempt_at);
+    CREATE INDEX jobs_leased ON jobs (lease_until) WHERE lease_until IS NOT NULL;
+    CREATE TABLE open_batches (
+        seq BIGSERIAL PRIMARY KEY,
+        webhook_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        added_at BIGINT NOT NULL
+    );
+    CREATE INDEX open_batches_by_webhook ON open_batches (webhook_id, seq);
+    CREATE TABLE replays (
+        key TEXT NOT NULL,
+        route TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body BYTEA NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (key, route)
+    );
+    CREATE TABLE pacing (
+        webhook_id TEXT PRIMARY KEY,
+        next_slot_us BIGINT NOT NULL
+    );"];
+
+/// `url` with any password replaced by `***`, fit to print.
+pub fn display_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Whether `--db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// The emulator's PostgreSQL database.
+pub struct PgStore {
+    pool: Pool,
+    config: tokio_postgres::Config,
+    /// This process's name in its own notifications, so it skips them.
+    instance: String,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("instance", &self.instance).finish_non_exhaustive()
+    }
+}
+
+/// Why `--db postgres://…` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The URL does not parse.
+    #[error("{0}")]
+    BadUrl(String),
+    /// The server could not be reached or said no.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl PgStore {
+    /// Connects to `url` and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<PgStore, ConnectError> {
+        let mut config =
+            tokio_postgres::Config::from_str(url).map_err(|e| ConnectError::BadUrl(e.to_string()))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.application_name("scopien-hooks emulate");
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .create_timeout(Some(Duration::from_secs(15)))
+            .build()
+            .map_err(|e| ConnectError::BadUrl(e.to_string()))?;
+        let store = PgStore { pool, config, instance: ids::generate("emu_") };
+        let mut client = store.client().await?;
+        migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Client, StoreError> {
+        self.pool.get().await.map_err(|e| match e {
+            deadpool_postgres::PoolError::Backend(e) => StoreError::Postgres(e),
+            other => StoreError::Pool(other.to_string()),
+        })
+    }
+}
+
+async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), StoreError> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS scopien_hooks_schema (version INTEGER NOT NULL)").await?;
+    let version: i32 =
+        tx.query_opt("SELECT version FROM scopien_hooks_schema", &[]).await?.map_or(0, |r| r.get(0));
+    if version as usize > MIGRATIONS.len() {
+        return Err(StoreError::TooNew(i64::from(version), MIGRATIONS.len()));
+    }
+    for sql in MIGRATIONS.iter().skip(version as usize) {
+        tx.batch_execute(sql).await?;
+    }
+    let current = i32::try_from(MIGRATIONS.len()).unwrap_or(i32::MAX);
+    tx.execute("DELETE FROM scopien_hooks_schema", &[]).await?;
+    tx.execute("INSERT INTO scopien_hooks_schema (version) VALUES ($1)", &[&current]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Rows
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+/// A JSON text column; a value this program did not write reads as empty.
+fn json_col<T: serde::de::DeserializeOwned + Default>(r: &Row, i: usize) -> T {
+    serde_json::from_str(r.get::<_, &str>(i)).unwrap_or_default()
+}
+
+const WEBHOOK_COLS: &str = "id, url, events, description, secret, status, headers, filters, batch, \
+                            max_batch_size, max_wait_time, created_at, updated_at";
+
+/// A webhook from `WEBHOOK_COLS` starting at column `o`.
+fn webhook_at(r: &Row, o: usize) -> Webhook {
+    let status: &str = r.get(o + 5);
+    Webhook {
+        id: r.get(o),
+        url: r.get(o + 1),
+        events: json_col(r, o + 2),
+        description: r.get(o + 3),
+        secret: Some(r.get(o + 4)),
+        status: if status == "disabled" { WebhookStatus::Disabled } else { WebhookStatus::Active },
+        headers: json_col(r, o + 6),
+        filters: json_col(r, o + 7),
+        batch: r.get(o + 8),
+        max_batch_size: r.get::<_, Option<i64>>(o + 9).map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+        max_wait_time: r.get::<_, Option<i64>>(o + 10).map(|v| u64::try_from(v).unwrap_or(0)),
+        created_at: Some(r.get(o + 11)),
+        updated_at: Some(r.get(o + 12)),
+    }
+}
+
+const DELIVERY_COLS: &str = "id, webhook_id, event_id, event, attempt, status, response_status, error, \
+                             duration_ms, created_at, next_retry_at, response_body";
+
+/// A delivery from `DELIVERY_COLS` starting at column `o`.
+fn delivery_at(r: &Row, o: usize) -> Delivery {
+    let status: &str = r.get(o + 5);
+    Delivery {
+        id: r.get(o),
+        webhook_id: r.get(o + 1),
+        event_id: r.get(o + 2),
+        event: r.get(o + 3),
+        attempt: u32::try_from(r.get::<_, i32>(o + 4)).unwrap_or(0),
+        status: match status {
+            "succeeded" => DeliveryStatus::Succeeded,
+            "failed" => DeliveryStatus::Failed,
+            _ => DeliveryStatus::Pending,
+        },
+        response_status: r.get::<_, Option<i32>>(o + 6).map(|v| u16::try_from(v).unwrap_or(0)),
+        error: r.get(o + 7),
+        duration_ms: r.get::<_, Option<i64>>(o + 8).map(|v| u64::try_from(v).unwrap_or(0)),
+        created_at: r.get(o + 9),
+        next_retry_at: r.get(o + 10),
+        response_body: r.get(o + 11),
+    }
+}
+
+fn opt_i64<T: TryInto<i64>>(v: Option<T>) -> Option<i64> {
+    v.map(|v| v.try_into().unwrap_or(i64::MAX))
+}
+
+async fn get_webhook<C: GenericClient>(c: &C, id: &str) -> Result<Option<Webhook>, StoreError> {
+    let st = c.prepare_cached(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE id=$1")).await?;
+    Ok(c.query_opt(&st, &[&id]).await?.map(|r| webhook_at(&r, 0)))
+}
+
+/// Queues a delivery of these events to a webhook, due at `at_ms`, with its
+/// pending row in the delivery log. Returns that row.
+async fn queue_job<C: GenericClient>(
+    c: &C,
+    webhook_id: &str,
+    event_ids: &[String],
+    first_event: &str,
+    batch: bool,
+    at_ms: i64,
+) -> Result<Delivery, StoreError> {
+    let delivery = pending_delivery(webhook_id, &event_ids[0], first_event, at_ms);
+    let st = c
+        .prepare_cached(
+            "INSERT INTO deliveries (id, webhook_id, event_id, event, event_ids, batch, attempt, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, 'pending', $7)",
+        )
+        .await?;
+    c.execute(
+        &st,
+        &[&delivery.id, &webhook_id, &event_ids[0], &first_event, &event_ids, &batch, &delivery.created_at],
+    )
+    .await?;
+    let st = c
+        .prepare_cached(
+            "INSERT INTO jobs (webhook_id, event_ids, batch, attempts, next_attempt_at, delivery_id) \
+             VALUES ($1, $2, $3, 0, $4, $5)",
+        )
+        .await?;
+    c.execute(&st, &[&webhook_id, &event_ids, &batch, &at_ms, &delivery.id]).await?;
+    Ok(delivery)
+}
+
+async fn insert_event_rows<C: GenericClient>(
+    c: &C,
+    events: &[NewEvent],
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    let bodies: Vec<&[u8]> = events.iter().map(|e| e.body.as_slice()).collect();
+    let st = c
+        .prepare_cached(
+            "INSERT INTO events (id, name, body, created_at) \
+             SELECT u.id, u.name, u.body, $4 FROM unnest($1::text[], $2::text[], $3::bytea[]) AS u(id, name, body)",
+        )
+        .await?;
+    c.execute(&st, &[&ids, &names, &bodies, &now_ms]).await?;
+    Ok(())
+}
+
+/// Stores events and fans them out (see [`Store::insert_events`]) inside the
+/// caller's transaction, in a fixed number of statements whatever the count.
+async fn insert_events<C: GenericClient>(
+    c: &C,
+    events: &[NewEvent],
+    now_ms: i64,
+) -> Result<usize, StoreError> {
+    struct Target {
+        id: String,
+        events: Vec<String>,
+        filters: Map<String, Value>,
+        batch: bool,
+    }
+    let st =
+        c.prepare_cached("SELECT id, events, filters, batch FROM webhooks WHERE status='active'").await?;
+    let targets: Vec<Target> = c
+        .query(&st, &[])
+        .await?
+        .iter()
+        .map(|r| Target { id: r.get(0), events: json_col(r, 1), filters: json_col(r, 2), batch: r.get(3) })
+        .collect();
+    insert_event_rows(c, events, now_ms).await?;
+    let (mut delivery_ids, mut job_hooks, mut job_events, mut job_names) = (vec![], vec![], vec![], vec![]);
+    let (mut batch_hooks, mut batch_events) = (vec![], vec![]);
+    for ev in events {
+        for t in &targets {
+            if !catalog::matches_any(&t.events, &ev.name) || !filters::matches(&t.filters, &ev.data) {
+                continue;
+            }
+            if t.batch {
+                batch_hooks.push(t.id.as_str());
+                batch_events.push(ev.id.as_str());
+            } else {
+                delivery_ids.push(ids::generate(ids::DELIVERY_PREFIX));
+                job_hooks.push(t.id.as_str());
+                job_events.push(ev.id.as_str());
+                job_names.push(ev.name.as_str());
+            }
+        }
+    }
+    if !delivery_ids.is_empty() {
+        let created = rfc3339(now_ms);
+        let st = c
+            .prepare_cached(
+                "INSERT INTO deliveries (id, webhook_id, event_id, event, event_ids, batch, attempt, status, created_at) \
+                 SELECT u.id, u.w, u.e, u.n, ARRAY[u.e], false, 1, 'pending', $5 \
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, w, e, n)",
+            )
+            .await?;
+        c.execute(&st, &[&delivery_ids, &job_hooks, &job_events, &job_names, &created]).await?;
+        let st = c
+            .prepare_cached(
+                "INSERT INTO jobs (webhook_id, event_ids, batch, attempts, next_attempt_at, delivery_id) \
+                 SELECT u.w, ARRAY[u.e], false, 0, $4, u.id \
+                 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(id, w, e, i) ORDER BY u.i",
+            )
+            .await?;
+        c.execute(&st, &[&delivery_ids, &job_hooks, &job_events, &now_ms]).await?;
+    }
+    if !batch_hooks.is_empty() {
+        let st = c
+            .prepare_cached(
+                "INSERT INTO open_batches (webhook_id, event_id, added_at) \
+                 SELECT u.w, u.e, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(w, e, i) ORDER BY u.i",
+            )
+            .await?;
+        c.execute(&st, &[&batch_hooks, &batch_events, &now_ms]).await?;
+    }
+    Ok(delivery_ids.len() + batch_hooks.len())
+}
+
+// ---------------------------------------------------------------------------
+// The scheduler's pass
+
+/// Turns full or expired open batches into queued deliveries, each event in
+/// exactly one batch whichever instance closes it. Returns the earliest
+/// deadline of the batches still open.
+async fn close_batches<C: GenericClient>(
+    c: &C,
+    now: i64,
+    time_scale: f64,
+) -> Result<Option<i64>, StoreError> {
+    let st = c
+        .prepare_cached(&format!(
+            "SELECT {WEBHOOK_COLS} FROM webhooks WHERE status='active' \
+             AND id IN (SELECT DISTINCT webhook_id FROM open_batches) ORDER BY id"
+        ))
+        .await?;
+    let webhooks: Vec<Webhook> = c.query(&st, &[]).await?.iter().map(|r| webhook_at(r, 0)).collect();
+    let take = c
+        .prepare_cached(
+            "SELECT b.seq, b.event_id, b.added_at, e.name FROM open_batches b \
+             JOIN events e ON e.id = b.event_id WHERE b.webhook_id=$1 ORDER BY b.seq LIMIT $2 \
+             FOR UPDATE OF b SKIP LOCKED",
+        )
+        .await?;
+    let remove = c.prepare_cached("DELETE FROM open_batches WHERE seq = ANY($1)").await?;
+    let mut wake = None;
+    for w in webhooks {
+        let size = i64::from(validate::batch_size(&w).max(1));
+        let wait_ms = clock::millis(crate::retry::scale_duration(
+            Duration::from_secs(validate::batch_wait(&w)),
+            time_scale,
+        ));
+        loop {
+            let rows = c.query(&take, &[&w.id, &size]).await?;
+            let Some(first) = rows.first() else { break };
+            let deadline = first.get::<_, i64>(2).saturating_add(wait_ms);
+            // A webhook that stopped batching sends what it had at once.
+            if (rows.len() as i64) < size && deadline > now && w.batch {
+                wake = earliest(wake, Some(deadline));
+                break;
+            }
+            let seqs: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+            let event_ids: Vec<String> = rows.iter().map(|r| r.get(1)).collect();
+            queue_job(c, &w.id, &event_ids, first.get(3), true, now).await?;
+            c.execute(&remove, &[&seqs]).await?;
+        }
+    }
+    Ok(wake)
+}
+
+/// One due job, locked for this pass.
+struct DueJob {
+    id: i64,
+    event_ids: Vec<String>,
+    batch: bool,
+    attempts: i32,
+    delivery_id: String,
+}
+
+async fn tick_in<C: GenericClient>(
+    c: &C,
+    now: i64,
+    time_scale: f64,
+    lease_ms: i64,
+    pacer: &mut Pacer,
+) -> Result<Tick, StoreError> {
+    let mut out = Tick { claims: Vec::new(), wake_at: close_batches(c, now, time_scale).await? };
+    pacer.forget_idle(now);
+    // Webhooks with work due now, in id order: the pacing rows are locked in
+    // that order by every instance.
+    let st = c
+        .prepare_cached(
+            "SELECT w.id, w.url, w.secret, w.headers FROM webhooks w WHERE w.status='active' AND EXISTS \
+             (SELECT 1 FROM jobs j WHERE j.webhook_id = w.id AND j.next_attempt_at <= $1 \
+              AND (j.lease_until IS NULL OR j.lease_until <= $1)) ORDER BY w.id",
+        )
+        .await?;
+    let endpoints: Vec<Arc<Endpoint>> = c
+        .query(&st, &[&now])
+        .await?
+        .iter()
+        .map(|r| {
+            let headers: BTreeMap<String, String> = json_col(r, 3);
+            Arc::new(Endpoint {
+                id: r.get(0),
+                url: r.get(1),
+                secret: r.get(2),
+                headers: headers.into_iter().filter(|(k, _)| !crate::wire::is_reserved_header(k)).collect(),
+            })
+        })
+        .collect();
+    let pace_lock = c
+        .prepare_cached(
+            "INSERT INTO pacing (webhook_id, next_slot_us) VALUES ($1, 0) ON CONFLICT (webhook_id) \
+             DO UPDATE SET next_slot_us = pacing.next_slot_us RETURNING next_slot_us",
+        )
+        .await?;
+    let pace_save = c.prepare_cached("UPDATE pacing SET next_slot_us=$2 WHERE webhook_id=$1").await?;
+    let due_jobs = c
+        .prepare_cached(
+            "SELECT id, event_ids, batch, attempts, delivery_id FROM jobs \
+             WHERE webhook_id=$1 AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) \
+             ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED",
+        )
+        .await?;
+    let lease_them = c
+        .prepare_cached(
+            "UPDATE jobs SET lease_until = l.until, lease = $3 \
+             FROM unnest($1::bigint[], $2::bigint[]) AS l(id, until) WHERE jobs.id = l.id",
+        )
+        .await?;
+    let next_due = c
+        .prepare_cached(
+            "SELECT MIN(next_attempt_at) FROM jobs WHERE webhook_id=$1 \
+             AND (lease_until IS NULL OR lease_until <= $2)",
+        )
+        .await?;
+    let lease: i64 = rand::random();
+    let mut claimed: Vec<(Arc<Endpoint>, DueJob, i64)> = Vec::new();
+    for ep in endpoints {
+        if pacer.capped() {
+            let booked: i64 = c.query_one(&pace_lock, &[&ep.id]).await?.get(0);
+            pacer.seed(&ep.id, booked);
+        }
+        let room = pacer.room(&ep.id, now);
+        if room > 0 {
+            let limit = i64::try_from(room).unwrap_or(i64::MAX);
+            let rows = c.query(&due_jobs, &[&ep.id, &now, &limit]).await?;
+            let (mut job_ids, mut until) = (Vec::with_capacity(rows.len()), Vec::with_capacity(rows.len()));
+            for r in &rows {
+                let job = DueJob {
+                    id: r.get(0),
+                    event_ids: r.get(1),
+                    batch: r.get(2),
+                    attempts: r.get(3),
+                    delivery_id: r.get(4),
+                };
+                let Some(slot) = pacer.take(&ep.id, job.batch, now) else { break };
+                job_ids.push(job.id);
+                until.push(slot.saturating_add(lease_ms));
+                claimed.push((ep.clone(), job, slot));
+            }
+            if !job_ids.is_empty() {
+                c.execute(&lease_them, &[&job_ids, &until, &lease]).await?;
+            }
+            if pacer.capped()
+                && let Some(booked) = pacer.booked_until(&ep.id)
+            {
+                c.execute(&pace_save, &[&ep.id, &booked]).await?;
+            }
+        }
+        if let Some(free) = pacer.next_free(&ep.id, now) {
+            let due: Option<i64> = c.query_one(&next_due, &[&ep.id, &now]).await?.get(0);
+            out.wake_at = earliest(out.wake_at, due.map(|d| d.max(free)));
+        }
+    }
+    // Later work anywhere: a retry coming due, a lease (maybe a dead instance's) running out.
+    let st = c
+        .prepare_cached(
+            "SELECT (SELECT MIN(next_attempt_at) FROM jobs WHERE next_attempt_at > $1 AND lease_until IS NULL), \
+                    (SELECT MIN(lease_until) FROM jobs WHERE lease_until > $1)",
+        )
+        .await?;
+    let later = c.query_one(&st, &[&now]).await?;
+    out.wake_at = earliest(out.wake_at, later.get(0));
+    out.wake_at = earliest(out.wake_at, later.get(1));
+
+    let wanted: Vec<&str> =
+        claimed.iter().flat_map(|(_, j, _)| j.event_ids.iter().map(String::as_str)).collect();
+    let st = c.prepare_cached("SELECT id, name, body FROM events WHERE id = ANY($1)").await?;
+    let mut stored: HashMap<String, (String, Vec<u8>)> =
+        c.query(&st, &[&wanted]).await?.into_iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect();
+    for (endpoint, job, slot) in claimed {
+        let mut bodies = Vec::with_capacity(job.event_ids.len());
+        let mut event = String::new();
+        for id in &job.event_ids {
+            // A batch names each event once; a retried single event is claimed alone.
+            let found = if job.event_ids.len() == 1 { stored.get(id).cloned() } else { stored.remove(id) };
+            if let Some((name, body)) = found {
+                if event.is_empty() {
+                    event = name;
+                }
+                bodies.push(body);
+            }
+        }
+        out.claims.push(Claim {
+            job_id: job.id,
+            lease,
+            endpoint,
+            delivery_id: job.delivery_id,
+            attempt: u32::try_from(job.attempts).unwrap_or(0) + 1,
+            event_ids: job.event_ids,
+            event,
+            bodies,
+            batch: job.batch,
+            slot_ms: slot,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes an attempt's outcome (see [`Store::record_attempt`]). A success,
+/// the common case, is one statement.
+async fn record(
+    client: &mut deadpool_postgres::Client,
+    rec: &AttemptRecord,
+    now: i64,
+) -> Result<Recorded, StoreError> {
+    let started = rfc3339(rec.started_ms);
+    let response_status = rec.response_status.map(i32::from);
+    let attempt = i32::try_from(rec.attempt).unwrap_or(i32::MAX);
+    if let Outcome::Succeeded = rec.outcome {
+        let st = client
+            .prepare_cached(
+                "WITH done AS (DELETE FROM jobs WHERE id=$1 AND lease=$2 RETURNING id) \
+                 UPDATE deliveries SET status='succeeded', response_status=$4, error=$5, duration_ms=$6, \
+                 response_body=$7, created_at=$8, next_retry_at=NULL, attempt=$9 \
+                 WHERE id=$3 AND EXISTS (SELECT 1 FROM done)",
+            )
+            .await?;
+        let n = client
+            .execute(
+                &st,
+                &[
+                    &rec.job_id,
+                    &rec.lease,
+                    &rec.delivery_id,
+                    &response_status,
+                    &rec.error,
+                    &rec.duration_ms,
+                    &rec.response_body,
+                    &started,
+                    &attempt,
+                ],
+            )
+            .await?;
+        return Ok(Recorded { applied: n > 0, notified: 0 });
+    }
+    let tx = client.transaction().await?;
+    let st = tx.prepare_cached("SELECT 1 FROM jobs WHERE id=$1 AND lease=$2 FOR UPDATE").await?;
+    if tx.query_opt(&st, &[&rec.job_id, &rec.lease]).await?.is_none() {
+        return Ok(Recorded::default());
+    }
+    let next_retry = match &rec.outcome {
+        Outcome::Retry { at_ms } => Some(rfc3339(*at_ms)),
+        _ => None,
+    };
+    let st = tx
+        .prepare_cached(
+            "UPDATE deliveries SET status='failed', response_status=$2, error=$3, duration_ms=$4, \
+             response_body=$5, created_at=$6, next_retry_at=$7, attempt=$8 WHERE id=$1",
+        )
+        .await?;
+    tx.execute(
+        &st,
+        &[
+            &rec.delivery_id,
+            &response_status,
+            &rec.error,
+            &rec.duration_ms,
+            &rec.response_body,
+            &started,
+            &next_retry,
+            &attempt,
+        ],
+    )
+    .await?;
+    let mut recorded = Recorded { applied: true, notified: 0 };
+    match &rec.outcome {
+        Outcome::Succeeded => {}
+        Outcome::Retry { at_ms } => {
+            let next_id = ids::generate(ids::DELIVERY_PREFIX);
+            let st = tx
+                .prepare_cached(
+                    "INSERT INTO deliveries (id, webhook_id, event_id, event, event_ids, batch, attempt, status, \
+                     created_at, next_retry_at) SELECT $1, webhook_id, event_id, event, event_ids, batch, $2, \
+                     'pending', $3, $4 FROM deliveries WHERE id=$5",
+                )
+                .await?;
+            tx.execute(&st, &[&next_id, &(attempt + 1), &rfc3339(now), &next_retry, &rec.delivery_id])
+                .await?;
+            let st = tx
+                .prepare_cached(
+                    "UPDATE jobs SET attempts=$2, next_attempt_at=$3, lease_until=NULL, lease=0, delivery_id=$4, \
+                     last_error=$5 WHERE id=$1",
+                )
+                .await?;
+            tx.execute(&st, &[&rec.job_id, &attempt, at_ms, &next_id, &rec.error]).await?;
+        }
+        Outcome::Disable { notify } => {
+            tx.execute("DELETE FROM jobs WHERE id=$1", &[&rec.job_id]).await?;
+            tx.execute(
+                "UPDATE webhooks SET status='disabled', updated_at=$2 WHERE id=$1",
+                &[&rec.webhook_id, &rfc3339(now)],
+            )
+            .await?;
+            if let Some(ev) = notify {
+                recorded.notified = insert_events(&tx, std::slice::from_ref(ev), now).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(recorded)
+}
+
+/// Calls `on_change` for every notification of new work from another
+/// instance; reconnects (and calls it once, for what it may have missed)
+/// when the connection drops.
+async fn listen(config: tokio_postgres::Config, instance: String, on_change: OnChange) {
+    loop {
+        if let Ok((client, mut conn)) = config.connect(NoTls).await {
+            let sql = format!("LISTEN {CHANNEL}");
+            let subscribe = client.batch_execute(&sql);
+            tokio::pin!(subscribe);
+            let mut subscribed = false;
+            loop {
+                tokio::select! {
+                    r = &mut subscribe, if !subscribed => {
+                        if r.is_err() {
+                            break;
+                        }
+                        subscribed = true;
+                        on_change();
+                    }
+                    m = std::future::poll_fn(|cx| conn.poll_message(cx)) => match m {
+                        Some(Ok(AsyncMessage::Notification(n))) if n.payload() != instance => on_change(),
+                        Some(Ok(_)) => {}
+                        Some(Err(_)) | None => break,
+                    },
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn announce<C: GenericClient>(c: &C, instance: &str) -> Result<(), StoreError> {
+    let st = c.prepare_cached("SELECT pg_notify($1, $2)").await?;
+    c.execute(&st, &[&CHANNEL, &instance]).await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl Store for PgStore {
+    async fn start(&self) -> Result<(usize, usize), StoreError> {
+        let r = self
+            .client()
+            .await?
+            .query_one("SELECT (SELECT COUNT(*) FROM jobs), (SELECT COUNT(*) FROM open_batches)", &[])
+            .await?;
+        Ok((
+            usize::try_from(r.get::<_, i64>(0)).unwrap_or(0),
+            usize::try_from(r.get::<_, i64>(1)).unwrap_or(0),
+        ))
+    }
+
+    fn lease_margin(&self) -> Duration {
+        LEASE_MARGIN
+    }
+
+    fn idle_wake(&self) -> Duration {
+        IDLE_WAKE
+    }
+
+    async fn watch(&self, on_change: OnChange) -> Result<(), StoreError> {
+        tokio::spawn(listen(self.config.clone(), self.instance.clone(), on_change));
+        Ok(())
+    }
+
+    async fn create_webhook(&self, w: Webhook, key: Option<IdempotencyKey>) -> Result<Created, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        if let Some(k) = &key {
+            // Two instances given the same key at once: the second waits here, then replays.
+            tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&k.key]).await?;
+            let st = tx
+                .prepare_cached("SELECT request_hash, webhook_id FROM idempotency_keys WHERE key=$1")
+                .await?;
+            if let Some(r) = tx.query_opt(&st, &[&k.key]).await? {
+                if r.get::<_, &str>(0) != k.request_hash {
+                    return Ok(Created::Mismatch);
+                }
+                return Ok(Created::Replay(get_webhook(&tx, r.get(1)).await?));
+            }
+        }
+        let st = tx
+            .prepare_cached(&format!(
+                "INSERT INTO webhooks ({WEBHOOK_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            ))
+            .await?;
+        tx.execute(
+            &st,
+            &[
+                &w.id,
+                &w.url,
+                &to_json(&w.events),
+                &w.description,
+                &w.secret.as_deref().unwrap_or_default(),
+                &w.status.as_str(),
+                &to_json(&w.headers),
+                &to_json(&w.filters),
+                &w.batch,
+                &opt_i64(w.max_batch_size),
+                &opt_i64(w.max_wait_time),
+                &w.created_at.as_deref().unwrap_or_default(),
+                &w.updated_at.as_deref().unwrap_or_default(),
+            ],
+        )
+        .await?;
+        if let Some(k) = &key {
+            tx.execute(
+                "INSERT INTO idempotency_keys (key, request_hash, webhook_id) VALUES ($1, $2, $3)",
+                &[&k.key, &k.request_hash, &w.id],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Created::New(w))
+    }
+
+    async fn list_webhooks(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<Webhook>, Option<i64>), StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached(&format!(
+                "SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > $1 ORDER BY seq LIMIT $2"
+            ))
+            .await?;
+        let rows = client.query(&st, &[&after.unwrap_or(0), &(limit as i64 + 1)]).await?;
+        Ok(page(rows.iter().map(|r| (r.get(0), webhook_at(r, 1))).collect(), limit))
+    }
+
+    async fn get_webhook(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
+        get_webhook(&self.client().await?, id).await
+    }
+
+    async fn save_webhook(&self, w: &Webhook) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached(
+                "UPDATE webhooks SET url=$2, events=$3, description=$4, status=$5, headers=$6, filters=$7, \
+                 batch=$8, max_batch_size=$9, max_wait_time=$10, updated_at=$11 WHERE id=$1",
+            )
+            .await?;
+        let n = client
+            .execute(
+                &st,
+                &[
+                    &w.id,
+                    &w.url,
+                    &to_json(&w.events),
+                    &w.description,
+                    &w.status.as_str(),
+                    &to_json(&w.headers),
+                    &to_json(&w.filters),
+                    &w.batch,
+                    &opt_i64(w.max_batch_size),
+                    &opt_i64(w.max_wait_time),
+                    &w.updated_at.as_deref().unwrap_or_default(),
+                ],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn set_status(
+        &self,
+        id: &str,
+        status: WebhookStatus,
+        now: &str,
+    ) -> Result<Option<Webhook>, StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached(&format!(
+                "UPDATE webhooks SET status=$2, updated_at=$3 WHERE id=$1 RETURNING {WEBHOOK_COLS}"
+            ))
+            .await?;
+        Ok(client.query_opt(&st, &[&id, &status.as_str(), &now]).await?.map(|r| webhook_at(&r, 0)))
+    }
+
+    async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let n = tx.execute("DELETE FROM webhooks WHERE id=$1", &[&id]).await?;
+        for table in ["jobs", "open_batches", "deliveries", "idempotency_keys", "pacing"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE webhook_id=$1"), &[&id]).await?;
+        }
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    async fn find_replay(&self, key: &str, route: &str) -> Result<Option<Replay>, StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached("SELECT request_hash, status, body FROM replays WHERE key=$1 AND route=$2")
+            .await?;
+        Ok(client.query_opt(&st, &[&key, &route]).await?.map(|r| Replay {
+            request_hash: r.get(0),
+            status: u16::try_from(r.get::<_, i32>(1)).unwrap_or(200),
+            body: r.get(2),
+        }))
+    }
+
+    async fn save_replay(
+        &self,
+        key: &str,
+        route: &str,
+        replay: Replay,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached(
+                "INSERT INTO replays (key, route, request_hash, status, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        client
+            .execute(
+                &st,
+                &[&key, &route, &replay.request_hash, &i32::from(replay.status), &replay.body, &now_ms],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_events(&self, events: Vec<NewEvent>, now_ms: i64) -> Result<usize, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let queued = insert_events(&tx, &events, now_ms).await?;
+        if queued > 0 {
+            announce(&tx, &self.instance).await?;
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    async fn queue_test(&self, webhook_id: &str, ev: NewEvent, now_ms: i64) -> Result<Delivery, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        insert_event_rows(&tx, std::slice::from_ref(&ev), now_ms).await?;
+        let d = queue_job(&tx, webhook_id, std::slice::from_ref(&ev.id), &ev.name, false, now_ms).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    async fn queue_again(&self, webhook_id: &str, sent: Sent, now_ms: i64) -> Result<Delivery, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let d = queue_job(&tx, webhook_id, &sent.event_ids, &sent.delivery.event, sent.batch, now_ms).await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    async fn list_deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<Delivery>, Option<i64>), StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached(&format!(
+                "SELECT seq, {DELIVERY_COLS} FROM deliveries WHERE webhook_id=$1 AND seq < $2 \
+                 ORDER BY seq DESC LIMIT $3"
+            ))
+            .await?;
+        let rows =
+            client.query(&st, &[&webhook_id, &before.unwrap_or(i64::MAX), &(limit as i64 + 1)]).await?;
+        Ok(page(rows.iter().map(|r| (r.get(0), delivery_at(r, 1))).collect(), limit))
+    }
+
+    async fn get_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+        let client = self.client().await?;
+        let st =
+            client.prepare_cached(&format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id=$1")).await?;
+        Ok(client.query_opt(&st, &[&id]).await?.map(|r| delivery_at(&r, 0)))
+    }
+
+    async fn sent(&self, id: &str) -> Result<Option<Sent>, StoreError> {
+        let client = self.client().await?;
+        let st = client
+            .prepare_cached(&format!("SELECT {DELIVERY_COLS}, event_ids, batch FROM deliveries WHERE id=$1"))
+            .await?;
+        Ok(client.query_opt(&st, &[&id]).await?.map(|r| Sent {
+            delivery: delivery_at(&r, 0),
+            event_ids: r.get(12),
+            batch: r.get(13),
+        }))
+    }
+
+    async fn tick(
+        &self,
+        now: i64,
+        time_scale: f64,
+        lease_ms: i64,
+        pacer: &mut Pacer,
+    ) -> Result<Tick, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let tick = tick_in(&tx, now, time_scale, lease_ms, pacer).await?;
+        tx.commit().await?;
+        Ok(tick)
+    }
+
+    async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError> {
+        record(&mut self.client().await?, &rec, now).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            display_url("postgres://app:s3cret@db.example:5432/hooks"),
+            "postgres://app:***@db.example:5432/hooks"
+        );
+        assert_eq!(
+            display_url("postgresql://app:p@ss@db/x?sslmode=disable"),
+            "postgresql://app:***@db/x?sslmode=disable"
+        );
+        assert_eq!(display_url("postgres://app@127.0.0.1:5433/hooks"), "postgres://app@127.0.0.1:5433/hooks");
+        assert_eq!(display_url("postgres://db.example/hooks"), "postgres://db.example/hooks");
+        assert!(is_url("postgres://x/y") && is_url("postgresql://x/y") && !is_url("./emulator.db"));
+    }
+}
