@@ -479,7 +479,7 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
         'scopien-hooks;emulate' {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to bind (0: any free port)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [default: a file in the user''s data directory]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite file, or a postgres:// URL shared by several emulators (env SCOPIEN_EMULATOR_DB) [default: a file in the user''s data directory]')
             [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Multiply retry waits and batch waits by F')
             [CompletionResult]::new('--delivery-timeout', '--delivery-timeout', [CompletionResultType]::ParameterName, 'Deadline for each delivery attempt')
             [CompletionResult]::new('--max-rate', '--max-rate', [CompletionResultType]::ParameterName, 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap')

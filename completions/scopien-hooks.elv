@@ -458,7 +458,7 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
         &'scopien-hooks;emulate'= {
             cand --host 'Address to bind'
             cand --port 'Port to bind (0: any free port)'
-            cand --db 'SQLite database file [default: a file in the user''s data directory]'
+            cand --db 'SQLite file, or a postgres:// URL shared by several emulators (env SCOPIEN_EMULATOR_DB) [default: a file in the user''s data directory]'
             cand --time-scale 'Multiply retry waits and batch waits by F'
             cand --delivery-timeout 'Deadline for each delivery attempt'
             cand --max-rate 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap'

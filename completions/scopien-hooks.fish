@@ -398,7 +398,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand logout" -s h
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l host -d 'Address to bind' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l port -d 'Port to bind (0: any free port)' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l db -d 'SQLite database file [default: a file in the user\'s data directory]' -r -F
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l db -d 'SQLite file, or a postgres:// URL shared by several emulators (env SCOPIEN_EMULATOR_DB) [default: a file in the user\'s data directory]' -r -F
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l time-scale -d 'Multiply retry waits and batch waits by F' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l delivery-timeout -d 'Deadline for each delivery attempt' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-rate -d 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap' -r

@@ -464,8 +464,8 @@ pub struct EmulateArgs {
     /// Port to bind (0: any free port)
     #[arg(long, default_value_t = 8787)]
     pub port: u16,
-    /// SQLite database file, or a postgres://USER@HOST:PORT/DB URL that several
-    /// emulators share (env SCOPIEN_EMULATOR_DB) [default: a file in the user's data directory]
+    /// SQLite file, or a postgres:// URL shared by several emulators (env SCOPIEN_EMULATOR_DB)
+    /// [default: a file in the user's data directory]
     #[arg(long, value_name = "PATH|URL", conflicts_with = "in_memory")]
     pub db: Option<PathBuf>,
     /// Keep everything in memory (nothing survives a restart)

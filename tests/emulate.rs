@@ -20,10 +20,70 @@ fn emulator(args: &[&str]) -> Running {
     Running::start(c)
 }
 
-/// An in-memory emulator whose waits are scaled by `scale`.
-fn quick(scale: &str) -> Running {
-    emulator(&["--in-memory", "--time-scale", scale])
+/// The stores an emulator can run on: the behaviour tests run on each.
+#[derive(Debug, Clone, Copy)]
+enum Store {
+    /// In memory (the SQLite backend).
+    Sqlite,
+    /// A fresh database on the test cluster.
+    Postgres,
 }
+
+/// An emulator on a fresh, empty store, with extra arguments.
+fn fresh(store: Store, args: &[&str]) -> Running {
+    let url = match store {
+        Store::Sqlite => None,
+        Store::Postgres => Some(common::postgres::database()),
+    };
+    let mut all = match &url {
+        None => vec!["--in-memory"],
+        Some(url) => vec!["--db", url.as_str()],
+    };
+    all.extend_from_slice(args);
+    emulator(&all)
+}
+
+/// An emulator on a fresh store whose waits are scaled by `scale`.
+fn quick(store: Store, scale: &str) -> Running {
+    fresh(store, &["--time-scale", scale])
+}
+
+/// One test per store for each behaviour: `sqlite::name` and `postgres::name`.
+macro_rules! on_each_store {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Store::Sqlite)
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Store::Postgres)
+            })*
+        }
+    };
+}
+
+on_each_store!(
+    trigger_delivers_a_signed_event_that_a_receiver_verifies,
+    trigger_count_emits_many_and_prints_json,
+    trigger_needs_no_key_for_the_emulator,
+    wildcard_and_non_matching_subscriptions,
+    filters_select_events_by_data,
+    custom_headers_arrive_and_cannot_override_the_signature,
+    batches_close_by_size,
+    batches_close_by_wait_time,
+    fail_twice_then_ok_makes_three_attempts,
+    always_failing_disables_the_webhook_and_notifies_subscribers,
+    gone_disables_at_once_and_redirects_count_as_failures,
+    a_slow_endpoint_does_not_hold_up_another,
+    management_api_round_trip,
+    deliveries_are_paced_at_100_events_per_second_per_webhook,
+    a_test_send_reports_the_failed_attempt_and_keeps_retrying,
+    a_retried_post_with_the_same_idempotency_key_emits_once,
+);
 
 /// A small client for the emulator's API.
 struct Api {
@@ -115,9 +175,8 @@ fn succeeded(log: &[Value]) -> bool {
     log.iter().any(|d| d["status"] == "succeeded")
 }
 
-#[test]
-fn trigger_delivers_a_signed_event_that_a_receiver_verifies() {
-    let mut emu = quick("0.001");
+fn trigger_delivers_a_signed_event_that_a_receiver_verifies(store: Store) {
+    let mut emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let receiver = TestServer::ok();
     let hook = api.create(json!({"url": receiver.url("/hooks"), "events": ["opportunity.updated"]}));
@@ -161,9 +220,8 @@ fn trigger_delivers_a_signed_event_that_a_receiver_verifies() {
     assert!(!line.contains(&secret(&hook)));
 }
 
-#[test]
-fn trigger_count_emits_many_and_prints_json() {
-    let emu = quick("0.001");
+fn trigger_count_emits_many_and_prints_json(store: Store) {
+    let emu = quick(store, "0.001");
     let out = cmd()
         .env("SCOPIEN_API_BASE", &emu.url)
         .env("SCOPIEN_API_KEY", KEY)
@@ -188,9 +246,8 @@ fn trigger_count_emits_many_and_prints_json() {
         .stderr(predicates::str::contains("lead.created"));
 }
 
-#[test]
-fn trigger_needs_no_key_for_the_emulator() {
-    let emu = quick("0.001");
+fn trigger_needs_no_key_for_the_emulator(store: Store) {
+    let emu = quick(store, "0.001");
     let out = cmd()
         .env("SCOPIEN_API_BASE", &emu.url)
         .args(["trigger", "case.closed", "--count", "3"])
@@ -226,9 +283,8 @@ fn wrong_key_gets_401() {
         .stderr(predicates::str::contains("401"));
 }
 
-#[test]
-fn wildcard_and_non_matching_subscriptions() {
-    let emu = quick("0.001");
+fn wildcard_and_non_matching_subscriptions(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let (all_rx, leads_rx, cases_rx) = (TestServer::ok(), TestServer::ok(), TestServer::ok());
     let all = api.create(json!({"url": all_rx.url("/"), "events": ["*"]}));
@@ -253,9 +309,8 @@ fn wildcard_and_non_matching_subscriptions() {
     assert!(cases_rx.requests().is_empty());
 }
 
-#[test]
-fn filters_select_events_by_data() {
-    let emu = quick("0.001");
+fn filters_select_events_by_data(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let rx = TestServer::ok();
     let hook = api.create(json!({
@@ -296,9 +351,8 @@ fn filters_select_events_by_data() {
     assert_eq!(status, 422, "{v}");
 }
 
-#[test]
-fn custom_headers_arrive_and_cannot_override_the_signature() {
-    let emu = quick("0.001");
+fn custom_headers_arrive_and_cannot_override_the_signature(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let rx = TestServer::ok();
     let hook = api.create(json!({
@@ -315,9 +369,8 @@ fn custom_headers_arrive_and_cannot_override_the_signature() {
     assert_eq!(got[0].headers.get_all("content-type").iter().count(), 1);
 }
 
-#[test]
-fn batches_close_by_size() {
-    let emu = quick("0.001");
+fn batches_close_by_size(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let rx = TestServer::ok();
     let hook = api.create(json!({
@@ -345,10 +398,9 @@ fn batches_close_by_size() {
     assert!(log.iter().all(|d| d["event"] == "lead.created"));
 }
 
-#[test]
-fn batches_close_by_wait_time() {
+fn batches_close_by_wait_time(store: Store) {
     // maxWaitTime 2 s at a time scale of 0.5: the batch goes out one second after its first event.
-    let emu = quick("0.5");
+    let emu = quick(store, "0.5");
     let api = Api::new(&emu);
     let rx = TestServer::ok();
     api.create(
@@ -364,9 +416,8 @@ fn batches_close_by_wait_time() {
     assert_eq!(events[1]["event"], "case.closed");
 }
 
-#[test]
-fn fail_twice_then_ok_makes_three_attempts() {
-    let emu = quick("0.001");
+fn fail_twice_then_ok_makes_three_attempts(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let n = Arc::new(AtomicUsize::new(0));
     let n2 = n.clone();
@@ -401,9 +452,8 @@ fn fail_twice_then_ok_makes_three_attempts() {
     assert_eq!(api.status_of(&id(&hook)), "active");
 }
 
-#[test]
-fn always_failing_disables_the_webhook_and_notifies_subscribers() {
-    let emu = quick("0.0002");
+fn always_failing_disables_the_webhook_and_notifies_subscribers(store: Store) {
+    let emu = quick(store, "0.0002");
     let api = Api::new(&emu);
     let failing = TestServer::start(|_| Reply::text(503, "down"));
     let watcher_rx = TestServer::ok();
@@ -441,9 +491,8 @@ fn always_failing_disables_the_webhook_and_notifies_subscribers() {
     assert_eq!((status, v["data"]["status"].as_str()), (200, Some("active")));
 }
 
-#[test]
-fn gone_disables_at_once_and_redirects_count_as_failures() {
-    let emu = quick("0.001");
+fn gone_disables_at_once_and_redirects_count_as_failures(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let gone = TestServer::start(|_| Reply::text(410, "gone"));
     let n = Arc::new(AtomicUsize::new(0));
@@ -474,9 +523,8 @@ fn gone_disables_at_once_and_redirects_count_as_failures() {
     assert_eq!(redirect.requests().len(), 2, "the redirect was not followed");
 }
 
-#[test]
-fn a_slow_endpoint_does_not_hold_up_another() {
-    let emu = emulator(&["--in-memory", "--time-scale", "0.001", "--delivery-timeout", "3s"]);
+fn a_slow_endpoint_does_not_hold_up_another(store: Store) {
+    let emu = fresh(store, &["--time-scale", "0.001", "--delivery-timeout", "3s"]);
     let api = Api::new(&emu);
     let slow = TestServer::start(|_| Reply::text(200, "late").delayed(common::WAIT));
     let fast = TestServer::ok();
@@ -554,9 +602,8 @@ fn a_db_path_that_is_not_a_database_is_bad_input() {
     }
 }
 
-#[test]
-fn management_api_round_trip() {
-    let emu = quick("0.001");
+fn management_api_round_trip(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let rx = TestServer::ok();
 
@@ -676,9 +723,8 @@ fn management_api_round_trip() {
     assert_eq!(api.get(&format!("{path}/deliveries")).0, 404);
 }
 
-#[test]
-fn deliveries_are_paced_at_100_events_per_second_per_webhook() {
-    let emu = quick("0.001");
+fn deliveries_are_paced_at_100_events_per_second_per_webhook(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
     let a2 = arrivals.clone();
@@ -736,9 +782,8 @@ fn sigterm_stops_cleanly_and_the_ready_line_names_the_key() {
     assert!(!key_line.contains("sk_test_my_private_key"), "{key_line}");
 }
 
-#[test]
-fn a_test_send_reports_the_failed_attempt_and_keeps_retrying() {
-    let emu = quick("0.001");
+fn a_test_send_reports_the_failed_attempt_and_keeps_retrying(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let rx = TestServer::start(|_| Reply::text(500, "kaput"));
     let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
@@ -754,9 +799,8 @@ fn a_test_send_reports_the_failed_attempt_and_keeps_retrying() {
     assert_eq!((status, v["error"]["code"].as_str()), (422, Some("unknown_event")));
 }
 
-#[test]
-fn a_retried_post_with_the_same_idempotency_key_emits_once() {
-    let emu = quick("0.001");
+fn a_retried_post_with_the_same_idempotency_key_emits_once(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let rx = TestServer::ok();
     let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
@@ -796,7 +840,7 @@ fn raw_exchange(url: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn garbage_malformed_and_oversized_requests_do_not_stop_the_api() {
-    let emu = quick("0.001");
+    let emu = quick(Store::Sqlite, "0.001");
     let api = Api::new(&emu);
     let answer = raw_exchange(&emu.url, b"\x00\x01 not http \xff\r\n\r\n");
     assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 400"), "{answer:?}");

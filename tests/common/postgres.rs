@@ -144,9 +144,12 @@ impl Cluster {
             data = self.dir.join("data").display(),
             dir = self.dir.display(),
         );
+        // Detached (its own session, its parent gone at once) so it outlives this process.
         let mut c = Command::new("setsid");
-        c.args(["sh", "-c", &script]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
-        c.spawn().expect("start the cluster's watchdog");
+        c.args(["sh", "-c", &format!("({script}) &")]);
+        c.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        let started = c.status().expect("start the cluster's watchdog");
+        assert!(started.success(), "the cluster's watchdog did not start: {started}");
     }
 
     fn psql(&self, sql: &str) {
