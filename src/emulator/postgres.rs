@@ -538,50 +538,32 @@ async fn tick_in<C: GenericClient>(
              FROM unnest($1::bigint[], $2::bigint[]) AS l(id, until) WHERE jobs.id = l.id",
         )
         .await?;
-    let next_due = c
-        .prepare_cached(
-            "SELECT MIN(next_attempt_at) FROM jobs WHERE webhook_id=$1 \
-             AND (lease_until IS NULL OR lease_until <= $2)",
-        )
-        .await?;
-    let lease: i64 = rand::random();
-    let mut claimed: Vec<(Arc<Endpoint>, DueJob, i64)> = Vec::new();
+    // Lock what is due first, then book the slots as late as possible: the
+    // first attempt goes when the pass commits, not when it began.
+    let mut selected: Vec<(Arc<Endpoint>, Vec<DueJob>, usize)> = Vec::new();
     for ep in endpoints {
         if pacer.capped() {
             let booked: i64 = c.query_one(&pace_lock, &[&ep.id]).await?.get(0);
             pacer.seed(&ep.id, booked);
         }
         let room = pacer.room(&ep.id, now);
-        if room > 0 {
+        let jobs = if room > 0 {
             let limit = i64::try_from(room).unwrap_or(i64::MAX);
-            let rows = c.query(&due_jobs, &[&ep.id, &now, &limit]).await?;
-            let (mut job_ids, mut until) = (Vec::with_capacity(rows.len()), Vec::with_capacity(rows.len()));
-            for r in &rows {
-                let job = DueJob {
+            c.query(&due_jobs, &[&ep.id, &now, &limit])
+                .await?
+                .iter()
+                .map(|r| DueJob {
                     id: r.get(0),
                     event_ids: r.get(1),
                     batch: r.get(2),
                     attempts: r.get(3),
                     delivery_id: r.get(4),
-                };
-                let Some(slot) = pacer.take(&ep.id, job.batch, now) else { break };
-                job_ids.push(job.id);
-                until.push(slot.saturating_add(lease_ms));
-                claimed.push((ep.clone(), job, slot));
-            }
-            if !job_ids.is_empty() {
-                c.execute(&lease_them, &[&job_ids, &until, &lease]).await?;
-            }
-            if pacer.capped()
-                && let Some(booked) = pacer.booked_until(&ep.id)
-            {
-                c.execute(&pace_save, &[&ep.id, &booked]).await?;
-            }
-        }
-        if let Some(free) = pacer.next_free(&ep.id, now) {
-            let due: Option<i64> = c.query_one(&next_due, &[&ep.id, &now]).await?.get(0);
-            out.wake_at = earliest(out.wake_at, due.map(|d| d.max(free)));
-        }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        selected.push((ep, jobs, room));
     }
     // Later work anywhere: a retry coming due, a lease (maybe a dead instance's) running out.
     let st = c
@@ -593,19 +575,46 @@ async fn tick_in<C: GenericClient>(
     let later = c.query_one(&st, &[&now]).await?;
     out.wake_at = earliest(out.wake_at, later.get(0));
     out.wake_at = earliest(out.wake_at, later.get(1));
-
-    let wanted: Vec<&str> =
-        claimed.iter().flat_map(|(_, j, _)| j.event_ids.iter().map(String::as_str)).collect();
+    let wanted: Vec<&str> = selected
+        .iter()
+        .flat_map(|(_, jobs, _)| jobs.iter().flat_map(|j| j.event_ids.iter().map(String::as_str)))
+        .collect();
     let st = c.prepare_cached("SELECT id, name, body FROM events WHERE id = ANY($1)").await?;
-    let mut stored: HashMap<String, (String, Vec<u8>)> =
+    let stored: HashMap<String, (String, Vec<u8>)> =
         c.query(&st, &[&wanted]).await?.into_iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect();
+
+    let lease: i64 = rand::random();
+    let book_at = clock::now_ms().max(now);
+    let mut claimed: Vec<(Arc<Endpoint>, DueJob, i64)> = Vec::new();
+    for (ep, jobs, room) in selected {
+        let found = jobs.len();
+        let (mut job_ids, mut until) = (Vec::with_capacity(found), Vec::with_capacity(found));
+        for job in jobs {
+            let Some(slot) = pacer.take(&ep.id, job.batch, book_at) else { break };
+            job_ids.push(job.id);
+            until.push(slot.saturating_add(lease_ms));
+            claimed.push((ep.clone(), job, slot));
+        }
+        if !job_ids.is_empty() {
+            c.execute(&lease_them, &[&job_ids, &until, &lease]).await?;
+        }
+        if pacer.capped()
+            && let Some(booked) = pacer.booked_until(&ep.id)
+        {
+            c.execute(&pace_save, &[&ep.id, &booked]).await?;
+        }
+        // More may be due than this pass took (the budget or the page ran out):
+        // look again once the budget allows. Work due later is in `later`.
+        let more = room == 0 || job_ids.len() < found || found == room;
+        if more && let Some(free) = pacer.next_free(&ep.id, book_at) {
+            out.wake_at = earliest(out.wake_at, Some(free.max(now)));
+        }
+    }
     for (endpoint, job, slot) in claimed {
         let mut bodies = Vec::with_capacity(job.event_ids.len());
         let mut event = String::new();
         for id in &job.event_ids {
-            // A batch names each event once; a retried single event is claimed alone.
-            let found = if job.event_ids.len() == 1 { stored.get(id).cloned() } else { stored.remove(id) };
-            if let Some((name, body)) = found {
+            if let Some((name, body)) = stored.get(id).cloned() {
                 if event.is_empty() {
                     event = name;
                 }
