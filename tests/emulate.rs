@@ -739,8 +739,9 @@ fn deliveries_are_paced_at_100_events_per_second_per_webhook(store: Store) {
     rx.wait_for(41);
     let times = arrivals.lock().unwrap().clone();
     let spread = *times.iter().max().unwrap() - *times.iter().min().unwrap();
-    // 41 events at 100/s: the last goes 400 ms after the first, none are dropped.
-    assert!(spread >= Duration::from_millis(380), "not paced: {spread:?}");
+    // 41 events at 100/s: the last goes 400 ms after the first, none are dropped. Unpaced,
+    // they all arrive within a few ms; the margin absorbs a first arrival delayed by a busy machine.
+    assert!(spread >= Duration::from_millis(300), "not paced: {spread:?}");
 }
 
 #[test]
