@@ -285,6 +285,18 @@ pub struct ListenArgs {
     pub keep: bool,
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// Serve the web inspector on 127.0.0.1:4040 (or the next free port up to 4049)
+    #[arg(long)]
+    pub inspect: bool,
+    /// Inspector port (0: any free port)
+    #[arg(long, value_name = "P", requires = "inspect")]
+    pub inspect_port: Option<u16>,
+    /// Requests the inspector keeps (the oldest go first)
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "inspect", value_parser = units::parse_positive_usize)]
+    pub inspect_limit: usize,
+    /// Memory the inspector's requests may take in all (the oldest go first)
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", requires = "inspect", value_parser = units::parse_size)]
+    pub inspect_memory: u64,
 }
 
 /// `replay`

@@ -12,11 +12,13 @@ use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::ids;
 use crate::listen;
-use crate::listen::options::{Options, Route, Target, VerifyMode};
+use crate::listen::inspect::store::{Bounds, MIN_MEMORY};
+use crate::listen::options::{Inspect, Options, Route, Target, VerifyMode};
 use crate::manage::checks;
+use crate::send::generator::Signing;
 use crate::server::Limits;
 use crate::settings;
-use crate::signature::Scheme;
+use crate::signature::{Scheme, SignatureFormat, Signer};
 
 /// The description the registered webhook carries, so it can be recognised.
 pub const DESCRIPTION: &str = "scopien-hooks listen";
@@ -55,6 +57,7 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         let signed_tolerance = args.tolerance.filter(|_| args.scheme != Scheme::Scopien);
         VerifyMode::Secrets(settings::verifier(args.scheme, &secrets, signed_tolerance)?)
     };
+    let inspect = args.inspect.then(|| inspect_options(args, secrets.first())).transpose()?;
     let respond_status = args
         .respond_status
         .map(|c| {
@@ -85,6 +88,27 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         dedupe: !args.no_dedupe,
         json,
         limits: Limits::new(args.serve.read_timeout, args.serve.max_connections as usize),
+        inspect,
+    })
+}
+
+fn inspect_options(args: &ListenArgs, first_secret: Option<&String>) -> Result<Inspect> {
+    if args.inspect_memory < MIN_MEMORY {
+        return Err(Error::usage(format!(
+            "--inspect-memory {} is too small: give at least {}",
+            bytesize::ByteSize(args.inspect_memory).display().iec(),
+            bytesize::ByteSize(MIN_MEMORY).display().iec()
+        ))
+        .with_hint("the inspector keeps each body up to 1 MiB, so it needs room for a few"));
+    }
+    Ok(Inspect {
+        port: args.inspect_port,
+        bounds: Bounds { count: args.inspect_limit, bytes: args.inspect_memory },
+        signer: first_secret
+            .map(|s| Signer::for_scheme(args.scheme, s, SignatureFormat::Prefixed))
+            .transpose()
+            .map_err(|e| Error::usage(format!("--secret: {e}")))?
+            .map(Signing::new),
     })
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, HeaderMap, HeaderName};
 use http::{Method, Request, StatusCode};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
@@ -33,8 +33,8 @@ pub enum Outcome {
     Answered {
         /// Its status.
         status: StatusCode,
-        /// Its content type, relayed back.
-        content_type: Option<HeaderValue>,
+        /// Its headers (the content type is relayed back; the inspector shows them all).
+        headers: HeaderMap,
         /// Its body, relayed back.
         body: Bytes,
     },
@@ -176,11 +176,9 @@ impl Forwarder {
     {
         let (parts, incoming) = resp.into_parts();
         match capture(incoming, MAX_ANSWER, Rest::Stop).await {
-            Ok(read) if read.complete => Outcome::Answered {
-                status: parts.status,
-                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-                body: read.body,
-            },
+            Ok(read) if read.complete => {
+                Outcome::Answered { status: parts.status, headers: parts.headers, body: read.body }
+            }
             Ok(_) => {
                 let why = format!("the app's answer is larger than {} MiB", MAX_ANSWER >> 20);
                 Outcome::Failed(Failure::new(addr(target), FailureKind::Protocol(why)))
@@ -264,7 +262,7 @@ mod tests {
         };
         let ok = f(Outcome::Answered {
             status: StatusCode::CREATED,
-            content_type: None,
+            headers: HeaderMap::new(),
             body: Bytes::from_static(b"done\nmore"),
         });
         assert_eq!(ok.status(), StatusCode::CREATED);

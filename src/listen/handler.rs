@@ -36,6 +36,7 @@ use tokio_util::sync::CancellationToken;
 use super::body::{self, BodyError};
 use super::dedupe::{Attempts, Seen};
 use super::forward::{Forwarder, Outcome};
+use super::inspect::store::{self, Entry, Store};
 use super::options::{Options, VerifyMode};
 use super::parse;
 use super::record::Record;
@@ -86,6 +87,8 @@ pub struct State {
     pub done: CancellationToken,
     /// For warnings.
     pub printer: Printer,
+    /// What `--inspect` keeps (`None` without it).
+    pub inspector: Option<Store>,
     save_failed: AtomicBool,
 }
 
@@ -102,6 +105,7 @@ impl State {
         save: Option<SaveFile>,
         done: CancellationToken,
         printer: Printer,
+        inspector: Option<Store>,
     ) -> State {
         State {
             opts,
@@ -114,6 +118,7 @@ impl State {
             stats: Stats::default(),
             done,
             printer,
+            inspector,
             save_failed: AtomicBool::new(false),
         }
     }
@@ -402,10 +407,10 @@ impl State {
                 let f = fwd.forward(target, &parts.headers, body.clone()).await;
                 Stats::bump(&self.stats.forwarded);
                 let reply = match &f.outcome {
-                    Outcome::Answered { status, content_type, body } => Reply {
+                    Outcome::Answered { status, headers, body } => Reply {
                         status: *status,
                         body: body.clone(),
-                        content_type: content_type.clone().unwrap_or(TEXT_PLAIN),
+                        content_type: headers.get(header::CONTENT_TYPE).cloned().unwrap_or(TEXT_PLAIN),
                         allow_post: false,
                         close: false,
                     },
@@ -460,14 +465,33 @@ impl State {
         self.finish(rec, reply)
     }
 
-    /// Shows and saves the record, then answers.
+    /// Shows, saves and keeps the record, then answers.
     fn finish(&self, rec: Record<'_>, reply: Reply) -> Response<Body> {
         let rec = Record { status: reply.status.as_u16(), ..rec };
-        self.emit(&rec);
-        reply.into_response()
+        let Some(inspector) = &self.inspector else {
+            self.emit(&rec, |_| {});
+            return reply.into_response();
+        };
+        let body = reply.body.clone();
+        let resp = reply.into_response();
+        let answer = store::Answer { status: rec.status, headers: resp.headers().clone(), body };
+        let duration = SystemTime::now().duration_since(rec.received_at).unwrap_or_default();
+        // The NDJSON line, when one is written anyway, is kept as it is.
+        let mut answer = Some(answer);
+        self.emit(&rec, |line| {
+            if let Some(a) = answer.take() {
+                inspector.push(Entry::new(&rec, Some(line), a, duration));
+            }
+        });
+        if let Some(a) = answer {
+            inspector.push(Entry::new(&rec, None, a, duration));
+        }
+        resp
     }
 
-    fn emit(&self, rec: &Record<'_>) {
+    /// Writes the record to stdout (NDJSON or a human block) and `--save`;
+    /// `with_line` gets its NDJSON line when one was written.
+    fn emit(&self, rec: &Record<'_>, with_line: impl FnOnce(&[u8])) {
         if self.opts.json || self.save.is_some() {
             LINE.with_borrow_mut(|line| {
                 line.clear();
@@ -485,6 +509,7 @@ impl State {
                 if self.opts.json {
                     self.sink.write(line);
                 }
+                with_line(line);
                 if line.capacity() > KEEP_LINE {
                     *line = Vec::new();
                 }

@@ -13,6 +13,7 @@ mod body;
 pub mod dedupe;
 pub mod forward;
 pub mod handler;
+pub mod inspect;
 pub mod options;
 pub mod parse;
 pub mod record;
@@ -52,6 +53,12 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let save = opts.save.as_deref().map(save::SaveFile::open).transpose()?;
     let mut signals = Signals::new()?;
     let (listener, addr) = server::bind(&opts.host, opts.port).await?;
+    // Bound before `Ready!`, so a taken port is an error before anything is served.
+    let inspect_listener = match &opts.inspect {
+        Some(i) => Some(inspect::bind(i.port).await?),
+        None => None,
+    };
+    let store = opts.inspect.as_ref().map(|i| inspect::store::Store::new(i.bounds));
 
     let done = CancellationToken::new();
     let on_broken = done.clone();
@@ -88,6 +95,7 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         save,
         done.clone(),
         printer.clone(),
+        store,
     ));
 
     let stop = CancellationToken::new();
@@ -108,7 +116,16 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
             on_error,
         ))
     };
+    let listen_url = format!("http://{addr}{}", state.opts.path.as_deref().unwrap_or(""));
     eprintln_safe(&format!("Ready! Listening on http://{addr}"));
+    let inspector = match inspect_listener {
+        Some((l, at)) => {
+            let task = inspect::spawn(l, at, state.clone(), listen_url)?;
+            eprintln_safe(&format!("Inspector: http://{at}"));
+            Some(task)
+        }
+        None => None,
+    };
     printer.status(&about.dimmed().to_string());
 
     let deadline = async {
@@ -124,6 +141,9 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         _ = deadline => Stop::Timeout(timeout.unwrap_or_default()),
     };
     stop.cancel();
+    if let Some(task) = inspector {
+        task.abort();
+    }
     // A second signal while draining stops waiting for in-flight requests.
     tokio::pin!(server);
     let drained = tokio::select! {

@@ -11,8 +11,11 @@ use http::{StatusCode, Uri};
 
 use crate::catalog;
 use crate::error::{Error, Result};
+use crate::send::generator::Signing;
 use crate::server::Limits;
 use crate::signature::{Scheme, Verifier};
+
+use super::inspect::store::Bounds;
 
 /// How deliveries are checked.
 #[derive(Debug, Clone)]
@@ -134,6 +137,18 @@ impl Route {
     }
 }
 
+/// `--inspect`: where the inspector listens, what it keeps, how it re-signs.
+#[derive(Debug, Clone)]
+pub struct Inspect {
+    /// `--inspect-port` (`None`: 4040, or the next free port up to 4049).
+    pub port: Option<u16>,
+    /// `--inspect-limit` and `--inspect-memory`.
+    pub bounds: Bounds,
+    /// Signs edited replays with the listener's first secret, in its `--scheme`
+    /// (`None` without a secret).
+    pub signer: Option<Signing>,
+}
+
 /// Everything the listener needs, validated.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -177,6 +192,8 @@ pub struct Options {
     pub json: bool,
     /// Read timeout and connection cap.
     pub limits: Limits,
+    /// The web inspector, when `--inspect`.
+    pub inspect: Option<Inspect>,
 }
 
 impl Options {

@@ -92,29 +92,9 @@ impl Record<'_> {
         }
         out.extend_from_slice(if self.duplicate { b",\"duplicate\":true" } else { b",\"duplicate\":false" });
         out.extend_from_slice(if self.filtered { b",\"filtered\":true" } else { b",\"filtered\":false" });
-        out.extend_from_slice(b",\"headers\":{");
-        for (i, name) in self.headers.keys().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            json_str(out, name.as_str());
-            out.push(b':');
-            let mut values = self.headers.get_all(name).iter();
-            let first = values.next().map(|v| v.as_bytes()).unwrap_or_default();
-            match values.next() {
-                None => json_bytes(out, first),
-                Some(second) => {
-                    // Repeated headers are combined as HTTP allows: "a, b".
-                    let mut joined = first.to_vec();
-                    for v in std::iter::once(second).chain(values) {
-                        joined.extend_from_slice(b", ");
-                        joined.extend_from_slice(v.as_bytes());
-                    }
-                    json_bytes(out, &joined);
-                }
-            }
-        }
-        out.extend_from_slice(b"},\"payload\":");
+        out.extend_from_slice(b",\"headers\":");
+        write_headers(out, self.headers);
+        out.extend_from_slice(b",\"payload\":");
         match payload_form(self.body, self.body_is_json) {
             PayloadForm::Null => out.extend_from_slice(b"null"),
             PayloadForm::Verbatim => out.extend_from_slice(self.body),
@@ -182,13 +162,40 @@ fn write_rfc3339_millis(out: &mut Vec<u8>, t: SystemTime) {
     ]);
 }
 
-fn json_str(out: &mut Vec<u8>, s: &str) {
+/// Headers as a JSON object; a repeated header is combined as HTTP allows: "a, b".
+pub fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap) {
+    out.push(b'{');
+    for (i, name) in headers.keys().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, name.as_str());
+        out.push(b':');
+        let mut values = headers.get_all(name).iter();
+        let first = values.next().map(|v| v.as_bytes()).unwrap_or_default();
+        match values.next() {
+            None => json_bytes(out, first),
+            Some(second) => {
+                let mut joined = first.to_vec();
+                for v in std::iter::once(second).chain(values) {
+                    joined.extend_from_slice(b", ");
+                    joined.extend_from_slice(v.as_bytes());
+                }
+                json_bytes(out, &joined);
+            }
+        }
+    }
+    out.push(b'}');
+}
+
+/// A string as JSON.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
     // Serialising a &str into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
 /// Bytes as a JSON string, invalid UTF-8 replaced.
-fn json_bytes(out: &mut Vec<u8>, b: &[u8]) {
+pub fn json_bytes(out: &mut Vec<u8>, b: &[u8]) {
     json_str(out, &String::from_utf8_lossy(b));
 }
 
@@ -361,7 +368,7 @@ mod tests {
             duration: Duration::from_millis(12),
             outcome: Outcome::Answered {
                 status: http::StatusCode::ACCEPTED,
-                content_type: None,
+                headers: HeaderMap::new(),
                 body: bytes::Bytes::new(),
             },
         };

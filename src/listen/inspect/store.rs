@@ -1,0 +1,583 @@
+//! The inspector's memory: the last requests the listener answered, newest
+//! last, bounded by count (`--inspect-limit`) and by bytes (`--inspect-memory`);
+//! the oldest go first. Each entry is made from the same [`Record`] the NDJSON
+//! and human renderers get, and keeps that record's NDJSON line as it is, so a
+//! summary, a detail and a download are that line with a few fields added.
+//!
+//! Pushing costs the copy of one request into an entry, one short lock and one
+//! broadcast of its sequence number (to `/api/stream`); readers clone the
+//! entries' `Arc`s out under the lock and do their work without it.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use http::{HeaderMap, HeaderValue};
+use tokio::sync::broadcast;
+
+use crate::catalog;
+use crate::ids;
+use crate::listen::forward::{Forwarded, Outcome};
+use crate::listen::record::Record;
+
+/// The most of a request body kept for display.
+pub const BODY_CAP: usize = 1 << 20;
+/// The most of an answer's body kept (the one sent, the app's).
+pub const ANSWER_CAP: usize = 64 << 10;
+/// The smallest `--inspect-memory`: room for a few entries with a whole 1 MiB body.
+pub const MIN_MEMORY: u64 = 4 << 20;
+/// What an entry costs besides its bytes (the structs, the map, the `Arc`).
+const OVERHEAD: usize = 512;
+/// Arrivals a slow `/api/stream` reader may fall behind by before it skips some.
+const STREAM_BACKLOG: usize = 1024;
+
+/// How much the store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Requests kept.
+    pub count: usize,
+    /// Bytes kept in all (bodies, lines, headers and answers).
+    pub bytes: u64,
+}
+
+/// What the listener answered.
+#[derive(Debug)]
+pub struct Answer {
+    /// The status.
+    pub status: u16,
+    /// The headers it set.
+    pub headers: HeaderMap,
+    /// The first [`ANSWER_CAP`] bytes of the body.
+    pub body: Bytes,
+}
+
+/// The exchange with the app, when the request was forwarded.
+#[derive(Debug)]
+pub struct Exchange {
+    /// Where it went.
+    pub url: Arc<str>,
+    /// The app's status (`None`: no answer).
+    pub status: Option<u16>,
+    /// The app's headers.
+    pub headers: HeaderMap,
+    /// The first [`ANSWER_CAP`] bytes of the app's body.
+    pub body: Bytes,
+    /// How long it took.
+    pub duration: Duration,
+    /// Why there was no answer.
+    pub error: Option<String>,
+}
+
+/// One request as kept.
+#[derive(Debug)]
+pub struct Entry {
+    /// Arrival order, from 1.
+    pub seq: u64,
+    /// `req_` + 16 alphanumerics.
+    pub id: String,
+    /// The record's NDJSON line, without its newline (the body in it capped like `body`).
+    pub line: Box<[u8]>,
+    /// From arrival to answer.
+    pub duration: Duration,
+    /// The status answered.
+    pub status: u16,
+    /// The signature verdict.
+    pub verified: Option<bool>,
+    /// The names of the events it carried.
+    pub events: Box<[Box<str>]>,
+    /// More about a refusal, for people (the human view's second part).
+    pub detail: Option<Box<str>>,
+    /// The request headers as received.
+    pub headers: HeaderMap,
+    /// The body (its first [`BODY_CAP`] bytes).
+    pub body: Bytes,
+    /// Whether `body` is only the start of it.
+    pub truncated: bool,
+    /// What was answered.
+    pub answer: Answer,
+    /// The forward, if any.
+    pub exchange: Option<Exchange>,
+    size: usize,
+}
+
+fn header_bytes(h: &HeaderMap) -> usize {
+    h.iter().map(|(n, v)| n.as_str().len() + v.len() + 16).sum()
+}
+
+fn capped(b: &Bytes, cap: usize) -> Bytes {
+    if b.len() <= cap { b.clone() } else { Bytes::copy_from_slice(&b[..cap]) }
+}
+
+impl Entry {
+    /// Builds an entry from the record and the answer. `line` is the record's
+    /// NDJSON line when it was already written (`--json`, `--save`).
+    pub fn new(rec: &Record<'_>, line: Option<&[u8]>, answer: Answer, duration: Duration) -> Entry {
+        let truncated = rec.body.len() > BODY_CAP;
+        let body = Bytes::copy_from_slice(&rec.body[..rec.body.len().min(BODY_CAP)]);
+        let line: Box<[u8]> = match line {
+            Some(l) if !truncated => l.strip_suffix(b"\n").unwrap_or(l).into(),
+            _ => {
+                // A cut body is no longer the JSON it was: it is kept as text.
+                let shown = Record {
+                    body: &body,
+                    body_is_json: rec.body_is_json && !truncated,
+                    detail: None,
+                    ..*rec
+                };
+                let mut out = Vec::new();
+                shown.write_json(&mut out);
+                out.pop();
+                out.into()
+            }
+        };
+        let exchange = rec.forward.map(exchange);
+        let answer = Answer { body: capped(&answer.body, ANSWER_CAP), ..answer };
+        let headers = rec.headers.clone();
+        let size = OVERHEAD
+            + line.len()
+            + body.len()
+            + header_bytes(&headers)
+            + header_bytes(&answer.headers)
+            + answer.body.len()
+            + exchange.as_ref().map_or(0, |x| x.body.len() + header_bytes(&x.headers) + x.url.len());
+        Entry {
+            seq: 0,
+            id: format!("req_{}", ids::random_alphanumeric(16)),
+            line,
+            duration,
+            status: rec.status,
+            verified: rec.verified,
+            events: rec.events.iter().map(|e| Box::from(e.event.as_ref())).collect(),
+            detail: rec.detail.as_deref().map(Box::from),
+            headers,
+            body,
+            truncated,
+            answer,
+            exchange,
+            size,
+        }
+    }
+
+    /// The bytes this entry is counted for.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Appends the summary: the NDJSON record with `id` and `duration_ms` first.
+    pub fn write_summary(&self, out: &mut Vec<u8>) {
+        self.open(out);
+        out.push(b'}');
+    }
+
+    /// Appends `{"id":…,"duration_ms":…,` and the record's fields without its braces.
+    pub fn open(&self, out: &mut Vec<u8>) {
+        let _ = write!(out, "{{\"id\":\"{}\",\"duration_ms\":{},", self.id, self.duration.as_millis());
+        // The line is an object with at least one field: `{…}`.
+        out.extend_from_slice(&self.line[1..self.line.len() - 1]);
+    }
+}
+
+fn exchange(f: &Forwarded) -> Exchange {
+    let (headers, body) = match &f.outcome {
+        Outcome::Answered { headers, body, .. } => (headers.clone(), capped(body, ANSWER_CAP)),
+        _ => (HeaderMap::new(), Bytes::new()),
+    };
+    Exchange {
+        url: f.url.clone(),
+        status: f.app_status().map(|s| s.as_u16()),
+        headers,
+        body,
+        duration: f.duration,
+        error: f.error(),
+    }
+}
+
+/// A status filter: `404` or a class such as `4xx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Exactly this code.
+    Code(u16),
+    /// Any code of this hundred (4 for `4xx`).
+    Class(u16),
+}
+
+impl StatusFilter {
+    /// Parses `404`, `4xx` (any case).
+    pub fn parse(s: &str) -> Option<StatusFilter> {
+        let s = s.trim();
+        let b = s.as_bytes();
+        if b.len() == 3 && b[1..].eq_ignore_ascii_case(b"xx") && (b'1'..=b'5').contains(&b[0]) {
+            return Some(StatusFilter::Class(u16::from(b[0] - b'0')));
+        }
+        s.parse::<u16>().ok().filter(|c| (100..=599).contains(c)).map(StatusFilter::Code)
+    }
+
+    fn matches(self, status: u16) -> bool {
+        match self {
+            StatusFilter::Code(c) => status == c,
+            StatusFilter::Class(c) => status / 100 == c,
+        }
+    }
+}
+
+/// What `GET /api/requests` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// At most this many (newest first).
+    pub limit: Option<usize>,
+    /// An event pattern: one of the request's events matches it.
+    pub event: Option<String>,
+    /// The status answered.
+    pub status: Option<StatusFilter>,
+    /// The signature verdict (unchecked requests match neither).
+    pub verified: Option<bool>,
+    /// A substring of the body.
+    pub q: Option<String>,
+}
+
+impl Filter {
+    /// Whether `e` passes.
+    pub fn matches(&self, e: &Entry) -> bool {
+        if let Some(p) = &self.event
+            && !e.events.iter().any(|name| catalog::matches(p, name))
+        {
+            return false;
+        }
+        if let Some(s) = self.status
+            && !s.matches(e.status)
+        {
+            return false;
+        }
+        if let Some(v) = self.verified
+            && e.verified != Some(v)
+        {
+            return false;
+        }
+        match &self.q {
+            Some(q) if !q.is_empty() => memchr::memmem::find(&e.body, q.as_bytes()).is_some(),
+            _ => true,
+        }
+    }
+}
+
+struct Inner {
+    entries: VecDeque<Arc<Entry>>,
+    bytes: u64,
+    next_seq: u64,
+    /// Time to answer, in microseconds, of every request since the start.
+    latency: Histogram<u64>,
+}
+
+/// Latency percentiles in milliseconds (`None` before any request).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Latency {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Slowest.
+    pub max: Option<f64>,
+}
+
+/// The bounded store and the stream of arrivals.
+pub struct Store {
+    bounds: Bounds,
+    inner: Mutex<Inner>,
+    arrivals: broadcast::Sender<u64>,
+    started: Instant,
+    started_at: SystemTime,
+}
+
+impl Store {
+    /// An empty store keeping at most `bounds`.
+    pub fn new(bounds: Bounds) -> Store {
+        let (arrivals, _) = broadcast::channel(STREAM_BACKLOG);
+        Store {
+            bounds,
+            inner: Mutex::new(Inner {
+                entries: VecDeque::new(),
+                bytes: 0,
+                next_seq: 1,
+                // 1 µs to 1 hour, 3 significant digits: a fixed few dozen KiB.
+                latency: Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds"),
+            }),
+            arrivals,
+            started: Instant::now(),
+            started_at: SystemTime::now(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps `entry`, dropping the oldest while over a limit, and tells the stream.
+    pub fn push(&self, mut entry: Entry) {
+        let micros = u64::try_from(entry.duration.as_micros()).unwrap_or(u64::MAX);
+        let size = entry.size as u64;
+        let seq = {
+            let mut inner = self.lock();
+            inner.latency.saturating_record(micros.max(1));
+            let seq = inner.next_seq;
+            inner.next_seq += 1;
+            entry.seq = seq;
+            while !inner.entries.is_empty()
+                && (inner.entries.len() >= self.bounds.count || inner.bytes + size > self.bounds.bytes)
+            {
+                if let Some(old) = inner.entries.pop_front() {
+                    inner.bytes -= old.size as u64;
+                }
+            }
+            inner.bytes += size;
+            inner.entries.push_back(Arc::new(entry));
+            seq
+        };
+        // No subscriber is not an error: nobody has the page open.
+        let _ = self.arrivals.send(seq);
+    }
+
+    /// The entries passing `filter`, newest first.
+    pub fn list(&self, filter: &Filter) -> Vec<Arc<Entry>> {
+        let all: Vec<Arc<Entry>> = self.lock().entries.iter().rev().cloned().collect();
+        all.into_iter().filter(|e| filter.matches(e)).take(filter.limit.unwrap_or(usize::MAX)).collect()
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<Arc<Entry>> {
+        self.lock().entries.iter().rev().find(|e| e.id == id).cloned()
+    }
+
+    /// The entry with this sequence number, if still kept.
+    pub fn by_seq(&self, seq: u64) -> Option<Arc<Entry>> {
+        let inner = self.lock();
+        let first = inner.entries.front()?.seq;
+        let at = usize::try_from(seq.checked_sub(first)?).ok()?;
+        inner.entries.get(at).filter(|e| e.seq == seq).cloned()
+    }
+
+    /// Forgets every entry (the counters and latency stay: they are since the start).
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.entries.clear();
+        inner.bytes = 0;
+    }
+
+    /// How many entries and bytes are kept now.
+    pub fn usage(&self) -> (usize, u64) {
+        let inner = self.lock();
+        (inner.entries.len(), inner.bytes)
+    }
+
+    /// Latency since the start, in milliseconds.
+    pub fn latency(&self) -> Latency {
+        let inner = self.lock();
+        let h = &inner.latency;
+        if h.is_empty() {
+            return Latency::default();
+        }
+        let ms = |micros: u64| Some(micros as f64 / 1000.0);
+        Latency {
+            p50: ms(h.value_at_quantile(0.5)),
+            p90: ms(h.value_at_quantile(0.9)),
+            p99: ms(h.value_at_quantile(0.99)),
+            max: ms(h.max()),
+        }
+    }
+
+    /// A new subscriber to arrivals (sequence numbers).
+    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+        self.arrivals.subscribe()
+    }
+
+    /// How long the store has existed.
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// When it started.
+    pub fn started_at(&self) -> SystemTime {
+        self.started_at
+    }
+}
+
+/// The headers an answer of `status` with `body` carries, as the listener sends them.
+pub fn answer_headers(headers: &HeaderMap, body_len: usize) -> HeaderMap {
+    let mut h = headers.clone();
+    h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body_len));
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listen::parse::parse;
+    use serde_json::Value;
+    use std::time::UNIX_EPOCH;
+
+    fn record<'a>(h: &'a HeaderMap, body: &'a [u8], status: u16) -> Record<'a> {
+        Record {
+            received_at: UNIX_EPOCH + Duration::from_secs(1_769_077_800),
+            method: "POST",
+            path: "/",
+            verified: Some(status == 200),
+            status,
+            events: &[],
+            batch: false,
+            duplicate: false,
+            filtered: false,
+            hidden: &[],
+            headers: h,
+            body,
+            body_is_json: false,
+            error: None,
+            detail: None,
+            forward: None,
+        }
+    }
+
+    fn answer(status: u16) -> Answer {
+        Answer { status, headers: HeaderMap::new(), body: Bytes::from_static(b"OK") }
+    }
+
+    fn entry(body: &[u8], status: u16) -> Entry {
+        let h = HeaderMap::new();
+        let parsed = parse(body).ok();
+        let rec = Record {
+            events: parsed.as_ref().map_or(&[], |p| p.events()),
+            body_is_json: parsed.is_some(),
+            ..record(&h, body, status)
+        };
+        Entry::new(&rec, None, answer(status), Duration::from_millis(3))
+    }
+
+    const LEAD: &[u8] =
+        br#"{"id":"evt_1","event":"lead.created","timestamp":"2026-01-22T11:00:00Z","data":{"name":"Ada"}}"#;
+
+    #[test]
+    fn summary_is_the_record_with_id_and_duration() {
+        let e = entry(LEAD, 200);
+        assert!(
+            e.id.starts_with("req_")
+                && e.id.len() == 20
+                && e.id[4..].bytes().all(|b| b.is_ascii_alphanumeric())
+        );
+        let mut out = Vec::new();
+        e.write_summary(&mut out);
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["id"], e.id.as_str());
+        assert_eq!(v["duration_ms"], 3);
+        assert_eq!(v["event"], "lead.created");
+        assert_eq!(v["payload"]["data"]["name"], "Ada");
+        assert_eq!(v.as_object().unwrap().len(), 16);
+    }
+
+    #[test]
+    fn a_given_line_is_used_as_is() {
+        let h = HeaderMap::new();
+        let rec = record(&h, b"x", 400);
+        let e = Entry::new(&rec, Some(b"{\"a\":1}\n"), answer(400), Duration::ZERO);
+        assert_eq!(&*e.line, b"{\"a\":1}");
+    }
+
+    #[test]
+    fn big_bodies_are_cut_and_kept_as_text() {
+        let mut body = LEAD[..LEAD.len() - 2].to_vec();
+        body.extend(std::iter::repeat_n(b' ', BODY_CAP));
+        body.extend_from_slice(b"}}");
+        let e = entry(&body, 200);
+        assert!(e.truncated);
+        assert_eq!(e.body.len(), BODY_CAP);
+        let v: Value = serde_json::from_slice(&e.line).unwrap();
+        assert!(v["payload"].is_string());
+        assert!(e.size() > BODY_CAP && e.size() < 3 * BODY_CAP);
+    }
+
+    #[test]
+    fn count_limit_drops_the_oldest() {
+        let store = Store::new(Bounds { count: 3, bytes: 1 << 30 });
+        for _ in 0..5 {
+            store.push(entry(LEAD, 200));
+        }
+        let kept = store.list(&Filter::default());
+        assert_eq!(kept.iter().map(|e| e.seq).collect::<Vec<_>>(), [5, 4, 3]);
+        assert_eq!(store.by_seq(4).unwrap().seq, 4);
+        assert!(store.by_seq(2).is_none());
+        assert!(store.by_seq(6).is_none());
+        assert_eq!(store.get(&kept[1].id).unwrap().seq, 4);
+        store.clear();
+        assert_eq!(store.usage(), (0, 0));
+    }
+
+    #[test]
+    fn byte_limit_drops_the_oldest() {
+        let one = entry(LEAD, 200).size() as u64;
+        let store = Store::new(Bounds { count: 1000, bytes: one * 3 + one / 2 });
+        for _ in 0..10 {
+            store.push(entry(LEAD, 200));
+        }
+        let (n, bytes) = store.usage();
+        assert_eq!(n, 3);
+        assert!(bytes <= one * 3 + one / 2);
+        assert_eq!(store.list(&Filter::default())[0].seq, 10);
+    }
+
+    #[test]
+    fn filters() {
+        let store = Store::new(Bounds { count: 100, bytes: 1 << 30 });
+        store.push(entry(LEAD, 200));
+        store.push(entry(
+            br#"{"id":"evt_2","event":"case.closed","timestamp":"2026-01-22T11:00:00Z","data":{}}"#,
+            401,
+        ));
+        store.push(entry(b"not json", 400));
+        let ids = |f: Filter| store.list(&f).iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(ids(Filter::default()), [3, 2, 1]);
+        assert_eq!(ids(Filter { limit: Some(2), ..Filter::default() }), [3, 2]);
+        assert_eq!(ids(Filter { event: Some("lead.*".into()), ..Filter::default() }), [1]);
+        assert_eq!(ids(Filter { event: Some("*".into()), ..Filter::default() }), [2, 1]);
+        assert_eq!(ids(Filter { status: StatusFilter::parse("4xx"), ..Filter::default() }), [3, 2]);
+        assert_eq!(ids(Filter { status: StatusFilter::parse("401"), ..Filter::default() }), [2]);
+        assert_eq!(ids(Filter { verified: Some(true), ..Filter::default() }), [1]);
+        assert_eq!(ids(Filter { q: Some("Ada".into()), ..Filter::default() }), [1]);
+        assert_eq!(ids(Filter { q: Some("nobody".into()), ..Filter::default() }), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn status_filters_parse() {
+        assert_eq!(StatusFilter::parse("4xx"), Some(StatusFilter::Class(4)));
+        assert_eq!(StatusFilter::parse("2XX"), Some(StatusFilter::Class(2)));
+        assert_eq!(StatusFilter::parse("404"), Some(StatusFilter::Code(404)));
+        for bad in ["", "6xx", "4x", "abc", "99", "600"] {
+            assert_eq!(StatusFilter::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn latency_and_stream() {
+        let store = Store::new(Bounds { count: 10, bytes: 1 << 30 });
+        assert_eq!(store.latency(), Latency::default());
+        let mut rx = store.subscribe();
+        store.push(entry(LEAD, 200));
+        assert_eq!(rx.try_recv().unwrap(), 1);
+        let l = store.latency();
+        assert!((l.p50.unwrap() - 3.0).abs() < 0.01, "{l:?}");
+        assert_eq!(l.max, l.p50);
+    }
+
+    #[test]
+    fn headers_as_json() {
+        let mut h = HeaderMap::new();
+        h.append("x-a", "1".parse().unwrap());
+        h.append("x-a", "2".parse().unwrap());
+        h.insert("content-type", "text/plain".parse().unwrap());
+        let mut out = Vec::new();
+        crate::listen::record::write_headers(&mut out, &answer_headers(&h, 2));
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, serde_json::json!({"x-a":"1, 2","content-type":"text/plain","content-length":"2"}));
+    }
+}
