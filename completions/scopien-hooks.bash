@@ -965,7 +965,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__listen)
-            opts="-v -q -y -h -V --host --port --path --secret --skip-verify --scheme --forward-to --route --forward-timeout --events --save --respond-status --respond-delay --fail-first --tolerance --max-body --max-events --timeout --no-dedupe --register --keep --read-timeout --max-connections --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --host --port --path --secret --skip-verify --scheme --forward-to --route --forward-timeout --events --save --respond-status --respond-delay --fail-first --tolerance --max-body --max-events --timeout --no-dedupe --register --keep --read-timeout --max-connections --inspect --inspect-port --inspect-limit --inspect-memory --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,6 +1048,18 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inspect-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -181,6 +181,9 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l t
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l register -d 'Create a webhook for PUBLIC_URL with a fresh secret and verify with it' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l read-timeout -d 'Answer 408 to a request whose headers or body take longer than DUR to arrive' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l max-connections -d 'Most connections open at once (the rest wait to be accepted)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l inspect-port -d 'Inspector port (0: any free port)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l inspect-limit -d 'Requests the inspector keeps (the oldest go first)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l inspect-memory -d 'Memory the inspector\'s requests may take in all (the oldest go first)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r
@@ -191,6 +194,7 @@ never\t'Never colour'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l skip-verify -d 'Accept deliveries without checking signatures'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l no-dedupe -d 'Do not answer repeated event ids with `Already processed`'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l keep -d 'With --register: keep the webhook on exit'
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l inspect -d 'Serve the web inspector on 127.0.0.1:4040 (or the next free port up to 4049)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l json -d 'Print machine-readable JSON on stdout (NDJSON for streams)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -s v -l verbose -d 'Show more detail (HTTP traces with -v)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -s q -l quiet -d 'Print only results and errors'

@@ -207,7 +207,7 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::http::{Failure, FailureKind};
     use crate::listen::forward::Outcome;
@@ -256,7 +256,8 @@ mod tests {
         (text, v)
     }
 
-    fn base<'a>(h: &'a HeaderMap, body: &'a [u8]) -> Record<'a> {
+    /// A verified 200 `POST /hooks` record of this body, for tests.
+    pub(crate) fn base<'a>(h: &'a HeaderMap, body: &'a [u8]) -> Record<'a> {
         Record {
             received_at: UNIX_EPOCH + Duration::from_millis(1_769_077_800_123),
             method: "POST",

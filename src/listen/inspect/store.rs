@@ -415,29 +415,11 @@ pub fn answer_headers(headers: &HeaderMap, body_len: usize) -> HeaderMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::listen::parse::parse;
+    use crate::wire::parse_delivery as parse;
     use serde_json::Value;
-    use std::time::UNIX_EPOCH;
 
     fn record<'a>(h: &'a HeaderMap, body: &'a [u8], status: u16) -> Record<'a> {
-        Record {
-            received_at: UNIX_EPOCH + Duration::from_secs(1_769_077_800),
-            method: "POST",
-            path: "/",
-            verified: Some(status == 200),
-            status,
-            events: &[],
-            batch: false,
-            duplicate: false,
-            filtered: false,
-            hidden: &[],
-            headers: h,
-            body,
-            body_is_json: false,
-            error: None,
-            detail: None,
-            forward: None,
-        }
+        Record { verified: Some(status == 200), status, ..crate::listen::record::tests::base(h, body) }
     }
 
     fn answer(status: u16) -> Answer {
