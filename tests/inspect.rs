@@ -564,6 +564,8 @@ fn edited_replays_are_signed_in_the_listeners_scheme() {
         .post(&i.listener.url)
         .header("content-type", "application/json")
         .header("x-hub-signature-256", doc_signature(SECRET, body.as_bytes()))
+        .header("x-github-event", "push")
+        .header("x-github-delivery", "d-1")
         .body(body.clone())
         .send()
         .unwrap();
@@ -578,4 +580,5 @@ fn edited_replays_are_signed_in_the_listeners_scheme() {
     // GitHub's header, signed over the new body with the same key as Scopien's.
     assert_eq!(got[1].header("x-hub-signature-256"), doc_signature(SECRET, edited.as_bytes()));
     assert_eq!(got[1].header("x-scopien-signature"), "");
+    assert_eq!(got[1].header("x-github-event"), "push");
 }
