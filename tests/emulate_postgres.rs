@@ -1,0 +1,284 @@
+//! Several `emulate` processes on one PostgreSQL database (a throwaway cluster
+//! from the machine's server packages): one shared service, each attempt made
+//! by one instance, nothing lost when one is killed, one rate cap, one set of
+//! webhooks and idempotency keys.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{Recorded, Reply, Running, TestServer, WAIT, bin, cmd, postgres};
+use serde_json::{Value, json};
+
+const KEY: &str = "sk_test_emulator";
+
+/// Starts `n` emulators on the database `url` at once (so they race to migrate it).
+fn instances(n: usize, url: &str, args: &[&str]) -> Vec<Running> {
+    let spawned: Vec<_> = (0..n)
+        .map(|_| {
+            let mut c = bin();
+            c.args(["emulate", "--port", "0", "--db", url]).args(args);
+            thread::spawn(move || Running::start(c))
+        })
+        .collect();
+    spawned.into_iter().map(|t| t.join().expect("an emulator started")).collect()
+}
+
+fn call(base: &str, method: &str, path: &str, body: Option<Value>, key: Option<&str>) -> (u16, Value) {
+    let http = reqwest::blocking::Client::new();
+    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = http.request(m, format!("{base}{path}")).bearer_auth(KEY);
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().expect("the emulator answers");
+    let status = resp.status().as_u16();
+    let text = resp.text().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+fn create(base: &str, body: Value) -> String {
+    let (status, v) = call(base, "POST", "/webhooks", Some(body), None);
+    assert_eq!(status, 201, "{v}");
+    v["data"]["id"].as_str().unwrap().to_string()
+}
+
+/// `POST /events` with `n` events of `name`.
+fn emit(base: &str, name: &str, n: usize) {
+    let events: Vec<Value> = (0..n).map(|_| json!({"event": name})).collect();
+    let (status, v) = call(base, "POST", "/events", Some(Value::Array(events)), None);
+    assert_eq!(status, 201, "{v}");
+}
+
+/// Polls `f` every 50 ms until it holds, for at most `limit`.
+fn eventually(limit: Duration, what: &str, f: impl Fn() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "not in time: {what}");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn count(url: &str, sql: &str) -> usize {
+    postgres::query(url, sql).parse().unwrap_or_else(|_| panic!("{sql}: not a count"))
+}
+
+fn event_id(req: &Recorded) -> String {
+    req.json()["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn ten_thousand_events_across_three_instances_are_each_delivered_once() {
+    let url = postgres::database();
+    let mut emus = instances(3, &url, &["--max-rate", "0", "--time-scale", "0.001"]);
+    assert_eq!(postgres::query(&url, "SELECT version FROM scopien_hooks_schema"), "1", "migrated once");
+    let rx = TestServer::ok();
+    create(&emus[0].url, json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    let bases: Vec<String> = emus.iter().map(|e| e.url.clone()).collect();
+    let posters: Vec<_> = (0..10)
+        .map(|i| {
+            let base = bases[i % 3].clone();
+            thread::spawn(move || emit(&base, "lead.created", 1000))
+        })
+        .collect();
+    for p in posters {
+        p.join().unwrap();
+    }
+    let limit = Duration::from_secs(120);
+    eventually(limit, "10,000 deliveries", || rx.requests().len() >= 10_000);
+    eventually(limit, "an empty queue", || count(&url, "SELECT COUNT(*) FROM jobs") == 0);
+    let got = rx.requests();
+    let mut per_event: HashMap<String, usize> = HashMap::new();
+    for r in &got {
+        *per_event.entry(event_id(r)).or_default() += 1;
+    }
+    assert_eq!(per_event.len(), 10_000, "every event arrived");
+    let twice: Vec<_> = per_event.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "delivered more than once: {twice:?}");
+    assert_eq!(got.len(), 10_000);
+    assert_eq!(
+        count(&url, "SELECT COUNT(*) FROM deliveries WHERE status='succeeded' AND attempt=1"),
+        10_000,
+        "one attempt each, all logged"
+    );
+    // The work was shared: every instance made attempts.
+    for emu in &mut emus {
+        emu.stderr_until(|l| l.contains("✔") && l.contains("lead.created"));
+    }
+}
+
+#[test]
+fn kill_9_of_one_instance_mid_retry_and_the_others_finish_every_delivery() {
+    let url = postgres::database();
+    // The first attempt of each event fails; the second is answered slowly, so
+    // that attempts are in flight when the instance dies.
+    let first_seen: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let successes: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let (seen, ok) = (first_seen.clone(), successes.clone());
+    let rx = TestServer::start(move |req| {
+        let id = event_id(req);
+        let mut seen = seen.lock().unwrap();
+        let n = seen.entry(id.clone()).or_default();
+        *n += 1;
+        if *n == 1 {
+            return Reply::text(500, "not yet");
+        }
+        ok.lock().unwrap().push((id, Instant::now()));
+        Reply::text(200, "OK").delayed(Duration::from_millis(150))
+    });
+    let args = ["--max-rate", "0", "--time-scale", "0.02", "--delivery-timeout", "1s"];
+    let mut emus = instances(3, &url, &args);
+    let hook = create(&emus[0].url, json!({"url": rx.url("/"), "events": ["task.created"]}));
+    emit(&emus[0].url, "task.created", 300);
+    // Kill the instance that took the events once retries are under way.
+    emus[0].stderr_until(|l| l.contains("attempt 2"));
+    emus[0].signal("KILL");
+    let killed_at = Instant::now();
+    let dead = emus.remove(0);
+    let (status, _, _) = dead.wait();
+    assert!(!status.success());
+
+    // Leases of the dead instance run out after the delivery timeout plus its margin.
+    eventually(WAIT + Duration::from_secs(10), "every event delivered", || {
+        count(&url, "SELECT COUNT(*) FROM jobs") == 0
+    });
+    let succeeded = count(
+        &url,
+        &format!(
+            "SELECT COUNT(DISTINCT event_id) FROM deliveries WHERE webhook_id='{hook}' AND status='succeeded'"
+        ),
+    );
+    assert_eq!(succeeded, 300, "none lost");
+    assert_eq!(
+        count(
+            &url,
+            &format!("SELECT COUNT(*) FROM deliveries WHERE webhook_id='{hook}' AND status='succeeded'")
+        ),
+        300,
+        "one success logged per event"
+    );
+    let oks = successes.lock().unwrap().clone();
+    let mut by_event: HashMap<&str, Vec<Instant>> = HashMap::new();
+    for (id, at) in &oks {
+        by_event.entry(id.as_str()).or_default().push(*at);
+    }
+    assert_eq!(by_event.len(), 300, "every event was answered 200");
+    // A duplicate is an attempt the killed instance made but could not record:
+    // every extra success arrived before the kill.
+    let mut duplicates = 0;
+    for (id, times) in &by_event {
+        let mut times = times.clone();
+        times.sort();
+        for extra in &times[..times.len() - 1] {
+            assert!(*extra <= killed_at, "{id}: a second success after the kill");
+            duplicates += 1;
+        }
+    }
+    eprintln!("duplicates from attempts in flight at the kill: {duplicates}");
+    assert!(duplicates <= 256, "more duplicates ({duplicates}) than one instance has attempts open");
+    drop(emus);
+}
+
+#[test]
+fn the_rate_cap_holds_across_instances() {
+    let url = postgres::database();
+    let emus = instances(3, &url, &["--max-rate", "50", "--time-scale", "0.001"]);
+    let arrivals: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let a2 = arrivals.clone();
+    let rx = TestServer::start(move |_| {
+        a2.lock().unwrap().push(Instant::now());
+        Reply::text(200, "OK")
+    });
+    create(&emus[0].url, json!({"url": rx.url("/"), "events": ["contact.created"]}));
+    let posters: Vec<_> = emus
+        .iter()
+        .map(|e| {
+            let base = e.url.clone();
+            thread::spawn(move || emit(&base, "contact.created", 34))
+        })
+        .collect();
+    for p in posters {
+        p.join().unwrap();
+    }
+    rx.wait_for(102);
+    let mut times = arrivals.lock().unwrap().clone();
+    times.sort();
+    // 102 events at 50/s: the last goes two seconds after the first, whichever
+    // instance sends it (three separate caps would take 0.7 s).
+    let spread = times[times.len() - 1] - times[0];
+    assert!(spread >= Duration::from_millis(1800), "not paced across instances: {spread:?}");
+    for (i, t) in times.iter().enumerate() {
+        let in_window = times[i..].iter().take_while(|u| **u - *t < Duration::from_millis(500)).count();
+        assert!(in_window <= 25 + 5, "{in_window} deliveries within 500 ms at a cap of 50/s");
+    }
+}
+
+#[test]
+fn every_instance_serves_the_same_webhooks_and_idempotency_keys() {
+    let url = postgres::database();
+    let emus = instances(2, &url, &["--time-scale", "0.001"]);
+    let (a, b) = (&emus[0].url, &emus[1].url);
+    let rx = TestServer::ok();
+    let hook = create(a, json!({"url": rx.url("/"), "events": ["case.created"]}));
+    // Created on one, served by the other at once.
+    let (status, v) = call(b, "GET", &format!("/webhooks/{hook}"), None, None);
+    assert_eq!((status, v["data"]["id"].as_str()), (200, Some(hook.as_str())), "{v}");
+    let (_, list) = call(b, "GET", "/webhooks", None, None);
+    assert_eq!(list["data"].as_array().unwrap().len(), 1, "{list}");
+    emit(b, "case.created", 1);
+    let got = rx.wait_for(1);
+    assert_eq!(got[0].json()["event"], "case.created");
+    let (status, v) = call(b, "POST", &format!("/webhooks/{hook}/disable"), None, None);
+    assert_eq!(status, 200, "{v}");
+    let (_, v) = call(a, "GET", &format!("/webhooks/{hook}"), None, None);
+    assert_eq!(v["data"]["status"], "disabled");
+
+    // An Idempotency-Key used on one instance holds on the other.
+    let body = json!({"url": rx.url("/k"), "events": ["*"]});
+    let (s1, first) = call(a, "POST", "/webhooks", Some(body.clone()), Some("create-1"));
+    let (s2, again) = call(b, "POST", "/webhooks", Some(body), Some("create-1"));
+    assert_eq!((s1, s2), (201, 201));
+    assert_eq!(first["data"]["id"], again["data"]["id"]);
+    let (s1, e1) = call(a, "POST", "/events", Some(json!({"event": "lead.created"})), Some("emit-1"));
+    let (s2, e2) = call(b, "POST", "/events", Some(json!({"event": "lead.created"})), Some("emit-1"));
+    assert_eq!((s1, s2), (201, 201));
+    assert_eq!(e1["data"]["id"], e2["data"]["id"]);
+    assert_eq!(count(&url, "SELECT COUNT(*) FROM events WHERE name='lead.created'"), 1, "emitted once");
+    let (status, v) =
+        call(b, "POST", "/webhooks", Some(json!({"url": rx.url("/x"), "events": ["*"]})), Some("create-1"));
+    assert_eq!((status, v["error"]["code"].as_str()), (422, Some("idempotency_key_reused")), "{v}");
+}
+
+#[test]
+fn the_url_password_is_never_printed_and_the_environment_names_the_database() {
+    let url = postgres::database();
+    let with_password = url.replacen("postgres@", "postgres:hunter2secret@", 1);
+    let mut c = bin();
+    c.args(["-v", "emulate", "--port", "0"]).env("SCOPIEN_EMULATOR_DB", &with_password);
+    let mut emu = Running::start(c);
+    let line = emu.stderr_until(|l| l.starts_with("Database:"));
+    assert!(line.contains("postgres://postgres:***@127.0.0.1:"), "{line}");
+    call(&emu.url, "GET", "/webhooks", None, None);
+    emu.signal("TERM");
+    let mut all = emu.stderr_seen.join("\n");
+    let (status, _, rest) = emu.wait();
+    assert!(status.success());
+    all.push_str(&rest.join("\n"));
+    assert!(!all.contains("hunter2secret"), "{all}");
+
+    // A server that is not there: exit 1, one error line, still no password.
+    let closed = common::closed_port();
+    let nowhere = format!("postgres://postgres:hunter2secret@127.0.0.1:{}/nowhere", closed.port());
+    let out = cmd().args(["emulate", "--port", "0", "--db", &nowhere]).timeout(WAIT).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
+    assert!(stderr.contains("postgres://postgres:***@127.0.0.1:"), "{stderr}");
+    assert!(!stderr.contains("hunter2secret"), "{stderr}");
+}
