@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# End-to-end emulator throughput: `trigger --count N` → emulator (SQLite on disk) → `listen`.
-# Prints ingest and end-to-end rates. Uses scopien-hooks from PATH (build with --release).
+# End-to-end emulator throughput: `trigger --count N` → emulator → `listen`, for each store in
+# one sitting: SQLite on disk, PostgreSQL with one emulator, PostgreSQL with two emulators on one
+# database (the events split between them). Prints ingest and end-to-end rates per store, then a
+# table. Uses scopien-hooks from PATH (build with --release).
 #   N=20000 ./bench/emulator.sh                    # one webhook, per-webhook cap off
 #   N=1000 HOOKS=25 RATE=100 ./bench/emulator.sh   # 25 webhooks at the documented 100 events/s cap
+#   STORES=sqlite ./bench/emulator.sh              # a subset of: sqlite pg1 pg2
+# PostgreSQL runs as a throwaway cluster from the server packages (/usr/lib/postgresql/*/bin,
+# as the postgres user when run as root), with its default durability settings.
 set -euo pipefail
 N=${N:-20000}        # events triggered
 HOOKS=${HOOKS:-1}    # webhooks subscribed (each gets every event)
 RATE=${RATE:-0}      # emulate --max-rate (0: no per-webhook cap)
-EMU_PORT=${EMU_PORT:-18300}
-SINK_PORT=${SINK_PORT:-18301}
+STORES=${STORES:-sqlite pg1 pg2}
+PORT=${PORT:-18300}  # first of the ports used (sink, emulators, PostgreSQL)
 B=${B:-scopien-hooks}
 
 dir=$(mktemp -d)
+chmod 755 "$dir"
 export SCOPIEN_CONFIG=$dir/config.toml
-cleanup() { kill "$(jobs -p)" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$dir"; }
+pgbin=
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  kill "$(jobs -p)" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [ -n "$pgbin" ]; then as_pg "$pgbin/pg_ctl" -D "$dir/pg/data" stop -m fast >/dev/null 2>&1 || true; fi
+  rm -rf "$dir"
+}
 trap cleanup EXIT
 
 wait_for() { # FILE: until it has a Ready! line (bounded)
@@ -21,27 +34,71 @@ wait_for() { # FILE: until it has a Ready! line (bounded)
   echo "bench: no Ready! line in $1" >&2; cat "$1" >&2; exit 1
 }
 
-"$B" emulate --port "$EMU_PORT" --db "$dir/emu.db" --max-rate "$RATE" 2>"$dir/emulate.log" &
-emu=$!
-wait_for "$dir/emulate.log"
-export SCOPIEN_API_BASE=http://127.0.0.1:$EMU_PORT/v1 SCOPIEN_API_KEY=sk_test_emulator
-total=$((N * HOOKS))
-"$B" listen --port "$SINK_PORT" --secret whsec_bench_secret_1 --no-dedupe --json \
-  --max-events "$total" --timeout 600s >/dev/null 2>"$dir/listen.log" &
-sink=$!
-wait_for "$dir/listen.log"
-for _ in $(seq "$HOOKS"); do
-  "$B" create --url "http://127.0.0.1:$SINK_PORT/" --event '*' --secret whsec_bench_secret_1 >/dev/null 2>&1
+start_postgres() {
+  pgbin=$(find /usr/lib/postgresql -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$pgbin" ]; then echo "bench: no PostgreSQL server under /usr/lib/postgresql" >&2; exit 1; fi
+  mkdir -p "$dir/pg"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/pg"; fi
+  as_pg "$pgbin/initdb" -U postgres -A trust -D "$dir/pg/data" >/dev/null
+  as_pg "$pgbin/pg_ctl" -w -l "$dir/pg/log" -D "$dir/pg/data" \
+    -o "-c listen_addresses=127.0.0.1 -p $((PORT + 9)) -k $dir/pg -c max_connections=200" start >/dev/null
+}
+
+rows=()
+run() { # NAME INSTANCES DB
+  local name=$1 count=$2 db=$3 sink emus=() i
+  local total=$((N * HOOKS)) logs=$dir/$name
+  mkdir -p "$logs"
+  "$B" listen --port "$PORT" --secret whsec_bench_secret_1 --no-dedupe --json \
+    --max-events "$total" --timeout 600s >/dev/null 2>"$logs/listen.log" &
+  sink=$!
+  wait_for "$logs/listen.log"
+  for i in $(seq "$count"); do
+    "$B" emulate --port $((PORT + i)) --db "$db" --max-rate "$RATE" 2>"$logs/emulate$i.log" &
+    emus+=($!)
+    wait_for "$logs/emulate$i.log"
+  done
+  export SCOPIEN_API_KEY=sk_test_emulator SCOPIEN_API_BASE=http://127.0.0.1:$((PORT + 1))/v1
+  for _ in $(seq "$HOOKS"); do
+    "$B" create --url "http://127.0.0.1:$PORT/" --event '*' --secret whsec_bench_secret_1 >/dev/null 2>&1
+  done
+  local t0 t1 t2 triggers=()
+  t0=$(date +%s.%N)
+  for i in $(seq "$count"); do
+    SCOPIEN_API_BASE=http://127.0.0.1:$((PORT + i))/v1 "$B" trigger lead.created --count $((N / count)) \
+      >/dev/null 2>&1 &
+    triggers+=($!)
+  done
+  wait "${triggers[@]}"
+  t1=$(date +%s.%N)
+  wait "$sink"
+  t2=$(date +%s.%N)
+  local rss=0
+  for i in "${emus[@]}"; do rss=$((rss + $(ps -o rss= -p "$i"))); done
+  kill "${emus[@]}"
+  wait "${emus[@]}" 2>/dev/null || true
+  local line
+  line=$(awk -v name="$name" -v n="$N" -v h="$HOOKS" -v a="$t0" -v b="$t1" -v c="$t2" -v rss="$rss" 'BEGIN {
+    printf "| %s | %.0f | %.0f | %.1f |", name, n / (b - a), n * h / (c - a), rss / 1024 }')
+  echo "$name: events $N × webhooks $HOOKS; ingest $(echo "$line" | cut -d'|' -f3)events/s," \
+    "end to end $(echo "$line" | cut -d'|' -f4)deliveries/s"
+  rows+=("$line")
+}
+
+for store in $STORES; do
+  case $store in
+    sqlite) run "SQLite file, 1 emulator" 1 "$dir/emu.db" ;;
+    pg1 | pg2)
+      [ -n "$pgbin" ] || start_postgres
+      as_pg "$pgbin/createdb" -h 127.0.0.1 -p $((PORT + 9)) -U postgres "bench_$store"
+      url=postgres://postgres@127.0.0.1:$((PORT + 9))/bench_$store
+      if [ "$store" = pg1 ]; then run "PostgreSQL, 1 emulator" 1 "$url"; else run "PostgreSQL, 2 emulators" 2 "$url"; fi
+      ;;
+    *) echo "bench: unknown store '$store' (sqlite, pg1, pg2)" >&2; exit 2 ;;
+  esac
 done
 
-t0=$(date +%s.%N)
-"$B" trigger lead.created --count "$N" >/dev/null 2>&1
-t1=$(date +%s.%N)
-wait "$sink"
-t2=$(date +%s.%N)
-rss=$(ps -o rss= -p "$emu")
-awk -v n="$N" -v h="$HOOKS" -v a="$t0" -v b="$t1" -v c="$t2" -v rss="$rss" 'BEGIN {
-  printf "events %d × webhooks %d = %d deliveries\n", n, h, n * h
-  printf "ingest      %.2f s  %8.0f events/s\n", b - a, n / (b - a)
-  printf "end to end  %.2f s  %8.0f deliveries/s\n", c - a, n * h / (c - a)
-  printf "emulator RSS %.1f MiB\n", rss / 1024 }'
+echo
+echo "| store | ingest events/s | end to end deliveries/s | emulators' RSS MiB |"
+echo "|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
