@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The test suite, with what it needs installed first when missing:
-#   - python3 (with venv) and node/npm, from apt;
+#   - python3 (with venv), node/npm and Chromium, from apt (the inspector's
+#     browser test drives the system's Chromium: no browser is ever downloaded);
 #   - the providers' own webhook libraries the interop tests check against:
 #     a Python venv at target/test-env/venv from tests/interop/requirements.txt,
-#     and tests/interop/node_modules from tests/interop/package-lock.json.
+#     and tests/interop/node_modules from tests/interop/package-lock.json;
+#   - playwright-core, into tests/browser/node_modules from tests/browser/package-lock.json.
 # Their locations are exported for the tests, then `cargo test --locked "$@"` runs.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 interop=tests/interop
+browser=tests/browser
 venv=target/test-env/venv
 
 apt_install() {
@@ -26,6 +29,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}" >&2
   apt_install "${missing[@]}"
@@ -40,12 +44,14 @@ if ! cmp -s "$interop/requirements.txt" "$venv/requirements.txt" 2>/dev/null; th
   cp "$interop/requirements.txt" "$venv/requirements.txt"
 fi
 
-# npm ci installs exactly the lock file, again whenever it changes.
-if ! cmp -s "$interop/package-lock.json" "$interop/node_modules/.installed-lock.json" 2>/dev/null; then
-  echo "test.sh: installing the Node interop libraries into $interop/node_modules" >&2
-  npm ci --prefix "$interop" --silent --no-audit --no-fund
-  cp "$interop/package-lock.json" "$interop/node_modules/.installed-lock.json"
-fi
+# npm ci installs exactly each lock file, again whenever it changes.
+for dir in "$interop" "$browser"; do
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
+    echo "test.sh: installing the Node packages of $dir into $dir/node_modules" >&2
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$dir" --silent --no-audit --no-fund
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+  fi
+done
 
 INTEROP_PYTHON="$PWD/$venv/bin/python"
 INTEROP_NODE="$(command -v node)"
