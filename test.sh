@@ -2,6 +2,7 @@
 # The test suite, with what it needs installed first when missing:
 #   - python3 (with venv), node/npm and Chromium, from apt (the inspector's
 #     browser test drives the system's Chromium: no browser is ever downloaded);
+#   - the PostgreSQL server packages (initdb, pg_ctl), from apt, for the emulator's tests;
 #   - the providers' own webhook libraries the interop tests check against:
 #     a Python venv at target/test-env/venv from tests/interop/requirements.txt,
 #     and tests/interop/node_modules from tests/interop/package-lock.json;
@@ -30,6 +31,8 @@ python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
+# The emulator's PostgreSQL tests start a throwaway cluster from the server packages.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}" >&2
   apt_install "${missing[@]}"

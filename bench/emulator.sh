@@ -13,6 +13,7 @@ N=${N:-20000}        # events triggered
 HOOKS=${HOOKS:-1}    # webhooks subscribed (each gets every event)
 RATE=${RATE:-0}      # emulate --max-rate (0: no per-webhook cap)
 STORES=${STORES:-sqlite pg1 pg2}
+PG_OPTIONS=${PG_OPTIONS:-}  # extra server settings, e.g. "-c synchronous_commit=off"
 PORT=${PORT:-18300}  # first of the ports used (sink, emulators, PostgreSQL)
 B=${B:-scopien-hooks}
 
@@ -41,7 +42,7 @@ start_postgres() {
   if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/pg"; fi
   as_pg "$pgbin/initdb" -U postgres -A trust -D "$dir/pg/data" >/dev/null
   as_pg "$pgbin/pg_ctl" -w -l "$dir/pg/log" -D "$dir/pg/data" \
-    -o "-c listen_addresses=127.0.0.1 -p $((PORT + 9)) -k $dir/pg -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $((PORT + 9)) -k $dir/pg -c max_connections=200 $PG_OPTIONS" start >/dev/null
 }
 
 rows=()

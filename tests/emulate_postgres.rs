@@ -130,14 +130,16 @@ fn kill_9_of_one_instance_mid_retry_and_the_others_finish_every_delivery() {
             return Reply::text(500, "not yet");
         }
         ok.lock().unwrap().push((id, Instant::now()));
-        Reply::text(200, "OK").delayed(Duration::from_millis(150))
+        Reply::text(200, "OK").delayed(Duration::from_secs(3))
     });
-    let args = ["--max-rate", "0", "--time-scale", "0.02", "--delivery-timeout", "1s"];
-    let mut emus = instances(3, &url, &args);
+    let args = ["--max-rate", "0", "--time-scale", "0.02", "--delivery-timeout", "5s"];
+    // One instance takes all the events; once its retries are in flight, two
+    // more join and the first is killed.
+    let mut emus = instances(1, &url, &args);
     let hook = create(&emus[0].url, json!({"url": rx.url("/"), "events": ["task.created"]}));
     emit(&emus[0].url, "task.created", 300);
-    // Kill the instance that took the events once retries are under way.
-    emus[0].stderr_until(|l| l.contains("attempt 2"));
+    eventually(WAIT, "retries in flight", || successes.lock().unwrap().len() >= 100);
+    emus.extend(instances(2, &url, &args));
     emus[0].signal("KILL");
     let killed_at = Instant::now();
     let dead = emus.remove(0);
@@ -181,6 +183,8 @@ fn kill_9_of_one_instance_mid_retry_and_the_others_finish_every_delivery() {
         }
     }
     eprintln!("duplicates from attempts in flight at the kill: {duplicates}");
+    let taken_over = oks.iter().filter(|(_, at)| *at > killed_at).count();
+    assert!(taken_over > 0, "the kill came after all the work was done");
     assert!(duplicates <= 256, "more duplicates ({duplicates}) than one instance has attempts open");
     drop(emus);
 }

@@ -29,6 +29,7 @@ use std::time::Duration;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use serde_json::{Map, Value};
+use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::{AsyncMessage, NoTls, Row};
 
 use super::clock::{self, rfc3339};
@@ -163,7 +164,12 @@ pub struct PgStore {
     config: tokio_postgres::Config,
     /// This process's name in its own notifications, so it skips them.
     instance: String,
+    /// Successful attempts on their way to [`record_successes`].
+    successes: mpsc::UnboundedSender<Success>,
 }
+
+/// A successful attempt to record, and who waits for whether it applied.
+type Success = (AttemptRecord, oneshot::Sender<Result<bool, String>>);
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -202,9 +208,11 @@ impl PgStore {
             .create_timeout(Some(Duration::from_secs(15)))
             .build()
             .map_err(|e| ConnectError::BadUrl(e.to_string()))?;
-        let store = PgStore { pool, config, instance: ids::generate("emu_") };
+        let (successes, pending) = mpsc::unbounded_channel();
+        let store = PgStore { pool: pool.clone(), config, instance: ids::generate("emu_"), successes };
         let mut client = store.client().await?;
         migrate(&mut client).await?;
+        tokio::spawn(record_successes(pool, pending));
         Ok(store)
     }
 
@@ -637,8 +645,65 @@ async fn tick_in<C: GenericClient>(
     Ok(out)
 }
 
-/// Writes an attempt's outcome (see [`Store::record_attempt`]). A success,
-/// the common case, is one statement.
+/// Most successes written by one statement.
+const RECORD_BATCH: usize = 512;
+
+/// Writes successful attempts as they come, as many at a time as have queued
+/// up meanwhile: one statement and one commit for a whole batch, where one
+/// per attempt would make the database the bottleneck.
+async fn record_successes(pool: Pool, mut pending: mpsc::UnboundedReceiver<Success>) {
+    let mut batch = Vec::with_capacity(RECORD_BATCH);
+    while pending.recv_many(&mut batch, RECORD_BATCH).await > 0 {
+        let result = match pool.get().await {
+            Ok(client) => write_successes(&client, &batch).await.map_err(|e| StoreError::from(e).to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        for (i, (_, reply)) in batch.drain(..).enumerate() {
+            let _ = reply.send(result.as_ref().map(|applied| applied[i]).map_err(Clone::clone));
+        }
+    }
+}
+
+/// Marks these attempts succeeded and their jobs done, each only under the
+/// lease it was claimed with; says which applied.
+async fn write_successes(
+    client: &deadpool_postgres::Client,
+    batch: &[Success],
+) -> Result<Vec<bool>, tokio_postgres::Error> {
+    let recs = batch.iter().map(|(rec, _)| rec);
+    let jobs: Vec<i64> = recs.clone().map(|r| r.job_id).collect();
+    let leases: Vec<i64> = recs.clone().map(|r| r.lease).collect();
+    let deliveries: Vec<&str> = recs.clone().map(|r| r.delivery_id.as_str()).collect();
+    let statuses: Vec<Option<i32>> = recs.clone().map(|r| r.response_status.map(i32::from)).collect();
+    let errors: Vec<Option<&str>> = recs.clone().map(|r| r.error.as_deref()).collect();
+    let durations: Vec<i64> = recs.clone().map(|r| r.duration_ms).collect();
+    let bodies: Vec<Option<&str>> = recs.clone().map(|r| r.response_body.as_deref()).collect();
+    let started: Vec<String> = recs.clone().map(|r| rfc3339(r.started_ms)).collect();
+    let attempts: Vec<i32> = recs.map(|r| i32::try_from(r.attempt).unwrap_or(i32::MAX)).collect();
+    let st = client
+        .prepare_cached(
+            "WITH s AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], \
+             $6::bigint[], $7::text[], $8::text[], $9::int[]) \
+             AS s(job, lease, delivery, status, error, duration, body, started, attempt)), \
+             done AS (DELETE FROM jobs j USING s WHERE j.id = s.job AND j.lease = s.lease RETURNING j.id) \
+             UPDATE deliveries d SET status='succeeded', response_status=s.status, error=s.error, \
+             duration_ms=s.duration, response_body=s.body, created_at=s.started, next_retry_at=NULL, \
+             attempt=s.attempt FROM s JOIN done ON done.id = s.job WHERE d.id = s.delivery RETURNING s.job",
+        )
+        .await?;
+    let applied: std::collections::HashSet<i64> = client
+        .query(
+            &st,
+            &[&jobs, &leases, &deliveries, &statuses, &errors, &durations, &bodies, &started, &attempts],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(jobs.iter().map(|j| applied.contains(j)).collect())
+}
+
+/// Writes a failed attempt's outcome (see [`Store::record_attempt`]) in one transaction.
 async fn record(
     client: &mut deadpool_postgres::Client,
     rec: &AttemptRecord,
@@ -647,33 +712,6 @@ async fn record(
     let started = rfc3339(rec.started_ms);
     let response_status = rec.response_status.map(i32::from);
     let attempt = i32::try_from(rec.attempt).unwrap_or(i32::MAX);
-    if let Outcome::Succeeded = rec.outcome {
-        let st = client
-            .prepare_cached(
-                "WITH done AS (DELETE FROM jobs WHERE id=$1 AND lease=$2 RETURNING id) \
-                 UPDATE deliveries SET status='succeeded', response_status=$4, error=$5, duration_ms=$6, \
-                 response_body=$7, created_at=$8, next_retry_at=NULL, attempt=$9 \
-                 WHERE id=$3 AND EXISTS (SELECT 1 FROM done)",
-            )
-            .await?;
-        let n = client
-            .execute(
-                &st,
-                &[
-                    &rec.job_id,
-                    &rec.lease,
-                    &rec.delivery_id,
-                    &response_status,
-                    &rec.error,
-                    &rec.duration_ms,
-                    &rec.response_body,
-                    &started,
-                    &attempt,
-                ],
-            )
-            .await?;
-        return Ok(Recorded { applied: n > 0, notified: 0 });
-    }
     let tx = client.transaction().await?;
     let st = tx.prepare_cached("SELECT 1 FROM jobs WHERE id=$1 AND lease=$2 FOR UPDATE").await?;
     if tx.query_opt(&st, &[&rec.job_id, &rec.lease]).await?.is_none() {
@@ -1045,6 +1083,12 @@ impl Store for PgStore {
     }
 
     async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError> {
+        if let Outcome::Succeeded = rec.outcome {
+            let (reply, applied) = oneshot::channel();
+            self.successes.send((rec, reply)).map_err(|_| StoreError::Task("the recorder stopped".into()))?;
+            let applied = applied.await.map_err(|_| StoreError::Task("the recorder stopped".into()))?;
+            return Ok(Recorded { applied: applied.map_err(StoreError::Pool)?, notified: 0 });
+        }
         record(&mut self.client().await?, &rec, now).await
     }
 }
