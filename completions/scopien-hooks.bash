@@ -927,7 +927,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__list)
-            opts="-v -q -y -h -V --limit --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --limit --show-secret --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

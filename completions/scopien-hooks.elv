@@ -266,6 +266,7 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
             cand --profile 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]'
             cand --config 'Config file [env: SCOPIEN_CONFIG] [default: $XDG_CONFIG_HOME/scopien-hooks/config.toml]'
             cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --show-secret 'Show the signing secrets in full'
             cand --json 'Print machine-readable JSON on stdout (NDJSON for streams)'
             cand -v 'Show more detail (HTTP traces with -v)'
             cand --verbose 'Show more detail (HTTP traces with -v)'

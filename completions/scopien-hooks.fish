@@ -259,6 +259,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand list" -l con
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand list" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand list" -l show-secret -d 'Show the signing secrets in full'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand list" -l json -d 'Print machine-readable JSON on stdout (NDJSON for streams)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand list" -s v -l verbose -d 'Show more detail (HTTP traces with -v)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand list" -s q -l quiet -d 'Print only results and errors'

@@ -371,6 +371,9 @@ pub struct ListArgs {
     /// Page size asked of the API (all pages are fetched)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
     pub limit: Option<u32>,
+    /// Show the signing secrets in full
+    #[arg(long)]
+    pub show_secret: bool,
 }
 
 /// `get`

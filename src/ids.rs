@@ -60,20 +60,6 @@ pub fn event_id() -> String {
     generate(EVENT_PREFIX)
 }
 
-/// Shows the start and the last four characters of a secret or key:
-/// `sk_live_…c123`, `whsec_…f456`. Short values are hidden entirely.
-pub fn redact(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() < 12 {
-        return "****".to_string();
-    }
-    // Keep a recognisable prefix up to and including the last '_' among the first 8 chars.
-    let head_len = chars[..8].iter().rposition(|&c| c == '_').map_or(3, |i| i + 1);
-    let head: String = chars[..head_len].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,13 +86,5 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 4 + 24);
         assert!(is_valid(&a, EVENT_PREFIX));
-    }
-
-    #[test]
-    fn redacts() {
-        assert_eq!(redact("sk_live_abcdefc123"), "sk_live_…c123");
-        assert_eq!(redact("whsec_abc123def456"), "whsec_…f456");
-        assert_eq!(redact("plainlongsecretvalue"), "pla…alue");
-        assert!(!redact("short").contains("short"));
     }
 }

@@ -2,14 +2,19 @@
 //! document, or NDJSON for streams, with `--json`); progress, prompts, hints and
 //! errors go to stderr. Colour is decided once. A closed stdout pipe ends the
 //! process quietly with exit 0, as `head` users expect.
+//!
+//! Every human line passes through [`escape::guard`], so outside text a view
+//! did not escape still cannot drive the terminal, and through
+//! [`redact::url_passwords`], so no URL's password is shown. JSON goes out as serde writes it, with
+//! only JSON's own escapes added ([`escape::json`]).
 
 use std::io::{self, IsTerminal, Write};
 
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::env;
 use crate::error::Error;
+use crate::{env, escape, redact};
 
 /// `--color` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -99,28 +104,33 @@ impl Printer {
         self.stderr_tty
     }
 
-    /// Writes raw bytes to stdout.
+    /// Writes the program's own bytes (a completion script) to stdout as they are.
     pub fn out_bytes(&self, bytes: &[u8]) {
         let mut out = io::stdout().lock();
         exit_on_broken_pipe(out.write_all(bytes).and_then(|()| out.flush()));
     }
 
-    /// Writes one line to stdout.
+    /// Writes one human line to stdout.
     pub fn out_line(&self, line: &str) {
-        let mut out = io::stdout().lock();
-        exit_on_broken_pipe(writeln!(out, "{line}").and_then(|()| out.flush()));
+        self.out_text(&format!("{line}\n"));
+    }
+
+    /// Writes human text (whole lines, each ending in a newline) to stdout:
+    /// made terminal-safe, URL passwords masked.
+    pub fn out_text(&self, text: &str) {
+        self.out_bytes(escape::guard(&redact::url_passwords(text), self.color).as_bytes());
     }
 
     /// Writes a value as one pretty JSON document on stdout.
     pub fn out_json<T: Serialize + ?Sized>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value).expect("serialising to a string cannot fail");
-        self.out_line(&text);
+        self.out_bytes(format!("{}\n", escape::json(text)).as_bytes());
     }
 
     /// Writes a value as one compact JSON line on stdout (NDJSON streams).
     pub fn out_ndjson<T: Serialize + ?Sized>(&self, value: &T) {
         let text = serde_json::to_string(value).expect("serialising to a string cannot fail");
-        self.out_line(&text);
+        self.out_bytes(format!("{}\n", escape::json(text)).as_bytes());
     }
 
     /// A status line on stderr (hidden by `-q`).
@@ -133,7 +143,8 @@ impl Printer {
     /// A detail line on stderr, shown with `-v` only.
     pub fn verbose(&self, line: &str) {
         if self.verbosity >= Verbosity::Verbose {
-            eprintln_safe(&line.dimmed().to_string());
+            // Escaped before dimming: the dim codes are the printer's own.
+            eprintln_safe(&escape::guard(line, self.color).dimmed().to_string());
         }
     }
 
@@ -149,17 +160,23 @@ impl Printer {
         }
     }
 
-    /// Reports an error: one line, then its hint.
+    /// Reports an error: one line, then its hint. Messages are plain text
+    /// (often holding a server's own words), so they are escaped in full.
     pub fn error(&self, err: &Error) {
-        eprintln_safe(&format!("{} {}", "error:".red().bold(), err.message()));
+        eprintln_safe(&format!("{} {}", "error:".red().bold(), escape::escape(err.message())));
         if let Some(hint) = err.hint() {
-            eprintln_safe(&format!("{} {hint}", "hint:".cyan().bold()));
+            eprintln_safe(&format!("{} {}", "hint:".cyan().bold(), escape::escape(hint)));
         }
     }
 }
 
-/// Writes a line to stderr, ignoring a closed stderr.
+/// Writes a line to stderr, ignoring a closed stderr. Every stderr line goes
+/// through here, so each is made terminal-safe ([`escape::guard`], keeping
+/// colour only when colour is on) and has its URL passwords masked.
 pub fn eprintln_safe(line: &str) {
+    let color = colored::control::SHOULD_COLORIZE.should_colorize();
+    let line = redact::url_passwords(line);
+    let line = escape::guard(&line, color);
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{line}");
 }

@@ -95,12 +95,12 @@ fn create_and_get_keep_every_field_and_redact_the_secret_unless_asked() {
     assert!(created.stdout.contains("X-Env: staging") && created.stdout.contains("Big deals"));
     assert!(created.stderr.contains("save it now"), "{}", created.stderr);
 
-    let got = ok(&emu, &["get", &id, "--json"]).json();
+    let got = ok(&emu, &["get", &id, "--json", "--show-secret"]).json();
     assert_eq!(got["id"], id.as_str());
     assert_eq!(got["url"], url.as_str());
     assert_eq!(got["events"], json!(["opportunity.*", "lead.created"]));
     assert_eq!(got["description"], "Big deals");
-    assert_eq!(got["secret"], SECRET, "--json carries the secret for scripts");
+    assert_eq!(got["secret"], SECRET, "--json --show-secret carries the secret for scripts");
     assert_eq!(got["status"], "active");
     assert_eq!(got["headers"], json!({"X-Env": "staging"}));
     assert_eq!(got["filters"], json!({"amount_greater_than": 10000, "stage": "Closed Won"}));
@@ -233,9 +233,15 @@ fn update_changes_only_what_is_given() {
 
     let u = ok(&emu, &["update", &id, "--description", "second", "--json"]).json();
     assert_eq!(u["description"], "second");
-    for same in ["url", "events", "headers", "filters", "secret", "status", "batch", "createdAt"] {
+    for same in ["url", "events", "headers", "filters", "status", "batch", "createdAt"] {
         assert_eq!(u[same], w[same], "{same} changed");
     }
+    let secret = str_of(&w, "secret");
+    assert_eq!(
+        u["secret"],
+        format!("whsec_…{}", &secret[secret.len() - 4..]),
+        "the secret is kept, shown redacted"
+    );
 
     let u = ok(&emu, &["update", &id, "--add-event", "case.*", "--remove-event", "lead.created", "--json"])
         .json();

@@ -197,7 +197,7 @@ fn list_follows_every_page() {
             Reply::json(200, json!({"data": [webhook("wh_1")], "hasMore": true, "nextCursor": "c1"}))
         }
     });
-    let out = run(api(&server), &["--json", "list", "--limit", "1"]);
+    let out = run(api(&server), &["--json", "list", "--limit", "1", "--show-secret"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let all: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(all, json!([webhook("wh_1"), webhook("wh_2"), webhook("wh_3")]));
@@ -250,7 +250,12 @@ fn get_redacts_the_secret_unless_asked() {
 
     let out = run(api(&server), &["get", "wh_abc123", "--show-secret"]);
     assert!(out.stdout.contains(SECRET));
+    // --json is the API's data with the secret redacted, unless asked for.
     let out = run(api(&server), &["get", "wh_abc123", "--json"]);
+    let mut redacted = webhook("wh_abc123");
+    redacted["secret"] = json!("whsec_…f456");
+    assert_eq!(serde_json::from_str::<Value>(&out.stdout).unwrap(), redacted);
+    let out = run(api(&server), &["get", "wh_abc123", "--json", "--show-secret"]);
     assert_eq!(serde_json::from_str::<Value>(&out.stdout).unwrap(), webhook("wh_abc123"));
 }
 

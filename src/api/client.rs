@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::api::models::{CreateWebhook, Delivery, Page, TestRequest, UpdateWebhook, Webhook};
 use crate::error::Error;
 use crate::http::{Failure, FailureKind, host_port};
-use crate::ids;
 use crate::wire;
+use crate::{ids, redact};
 
 /// The header that makes a POST safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -203,7 +203,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("base", &self.base.as_str())
-            .field("api_key", &ids::redact(&self.api_key))
+            .field("api_key", &redact::secret(&self.api_key))
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -243,7 +243,7 @@ impl Client {
             host,
             api_key: api_key.to_string(),
             auth_header: format!("Bearer {api_key}"),
-            redacted_auth: format!("Bearer {}", ids::redact(api_key)),
+            redacted_auth: format!("Bearer {}", redact::secret(api_key)),
             observer: Arc::new(Unobserved),
             retry: RetryPolicy::default(),
         })
@@ -517,13 +517,15 @@ impl Client {
                 (None, message)
             }
         };
-        ClientError::Api { status: status.as_u16(), code, message: self.scrub(&message), resource }
+        // An answer that echoes a webhook (its secret) or the key back must not show them.
+        let message = self.scrub(&redact::text_secrets(&message));
+        ClientError::Api { status: status.as_u16(), code, message, resource }
     }
 
     /// Replaces the API key wherever it appears (an API echoing it back, say).
     fn scrub(&self, text: &str) -> String {
         if text.contains(&self.api_key) {
-            text.replace(&self.api_key, &ids::redact(&self.api_key))
+            text.replace(&self.api_key, &redact::secret(&self.api_key))
         } else {
             text.to_string()
         }
@@ -554,7 +556,7 @@ impl Client {
             return;
         }
         let again = if retry > 0 { format!(" (retry {retry})") } else { String::new() };
-        self.trace(&format!("> {method} {url}{again}"));
+        self.trace(&format!("> {method} {}{again}", redact::url_passwords(url.as_str())));
         self.trace(&format!("> authorization: {}", self.redacted_auth));
         if let Some(k) = key {
             self.trace(&format!("> idempotency-key: {k}"));
@@ -582,10 +584,10 @@ impl Client {
     fn trace_body(&self, body: &[u8]) -> String {
         let text = match serde_json::from_slice::<Value>(body) {
             Ok(mut v) => {
-                redact_secrets(&mut v);
+                redact::json_secrets(&mut v);
                 v.to_string()
             }
-            Err(_) => String::from_utf8_lossy(body).into_owned(),
+            Err(_) => redact::text_secrets(&String::from_utf8_lossy(body)).into_owned(),
         };
         truncate(&self.scrub(&text), TRACE_BODY_LIMIT)
     }
@@ -639,22 +641,6 @@ fn truncate(text: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &text[..end])
-}
-
-/// Replaces every `"secret"` string in a JSON value with its redacted form.
-pub fn redact_secrets(value: &mut Value) {
-    match value {
-        Value::Object(m) => {
-            for (k, v) in m.iter_mut() {
-                match v {
-                    Value::String(s) if k == "secret" => *s = ids::redact(s),
-                    _ => redact_secrets(v),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_secrets),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
@@ -724,7 +710,7 @@ mod tests {
         assert!(take_data(json!({"x": 1})).is_err());
         let mut v =
             json!({"data": {"secret": "whsec_abc123def456", "nested": [{"secret": "whsec_abcdefghf456"}]}});
-        redact_secrets(&mut v);
+        redact::json_secrets(&mut v);
         assert_eq!(v["data"]["secret"], "whsec_…f456");
         assert_eq!(v["data"]["nested"][0]["secret"], "whsec_…f456");
         assert_eq!(truncate("héllo", 2), "h…");

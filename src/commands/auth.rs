@@ -10,8 +10,8 @@ use crate::config::ConfigFile;
 use crate::context::Context;
 use crate::env;
 use crate::error::{Error, ExitStatus, Result};
-use crate::ids::redact;
 use crate::manage::prompts::{self, Prompter};
+use crate::redact::secret as redact;
 use crate::settings::Source;
 
 /// `login`

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
-use crate::ids::redact;
+use crate::redact::secret as redact;
 use crate::settings::Source;
 
 fn source_name(s: Source) -> &'static str {

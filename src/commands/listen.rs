@@ -10,7 +10,6 @@ use crate::catalog;
 use crate::cli::ListenArgs;
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::ids;
 use crate::listen;
 use crate::listen::inspect::store::{Bounds, MIN_MEMORY};
 use crate::listen::options::{Inspect, Options, Route, Target, VerifyMode};
@@ -19,6 +18,7 @@ use crate::send::generator::Signing;
 use crate::server::Limits;
 use crate::settings;
 use crate::signature::{Scheme, SignatureFormat, Signer};
+use crate::{ids, redact};
 
 /// The description the registered webhook carries, so it can be recognised.
 pub const DESCRIPTION: &str = "scopien-hooks listen";
@@ -147,7 +147,7 @@ async fn register(args: &ListenArgs, ctx: &Context) -> Result<ExitStatus> {
     ctx.printer.status(&format!(
         "Registered {id} for {public_url} ({}); secret {}; {fate}",
         events.join(", "),
-        ids::redact(&secret)
+        redact::secret(&secret)
     ));
     let interrupted = tokio::select! {
         biased;

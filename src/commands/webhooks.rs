@@ -10,6 +10,7 @@ use crate::cli::{CreateArgs, GetArgs, IdArg, ListArgs, SendTestArgs, UpdateArgs}
 use crate::commands::MakeClient;
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
+use crate::escape::escape;
 use crate::manage::checks;
 use crate::manage::prompts::{self, Prompter};
 use crate::manage::views::{self, Secret};
@@ -20,10 +21,11 @@ fn print_lines(ctx: &Context, lines: &[String]) {
     }
 }
 
-/// Prints a webhook: its `data` with `--json`, else the detail view.
+/// Prints a webhook: its `data` with `--json`, else the detail view; the
+/// secret in either as `secret` says.
 fn show(ctx: &Context, raw: &Value, webhook: &Webhook, secret: Secret) {
     if ctx.printer.json() {
-        ctx.printer.out_json(raw);
+        ctx.printer.out_json(&secret.json(raw.clone()));
     } else {
         print_lines(ctx, &views::webhook_detail(webhook, secret));
     }
@@ -117,13 +119,14 @@ pub async fn create(args: &CreateArgs, ctx: &Context, client: MakeClient<'_>) ->
 /// `list`: every page; `--json` prints them as one array.
 pub async fn list(args: &ListArgs, ctx: &Context, client: &Client) -> Result<ExitStatus> {
     let all = client.list_all_webhooks(args.limit).await?;
+    let secret = Secret::shown_if(args.show_secret);
     if ctx.printer.json() {
-        ctx.printer.out_json(&all.raw);
+        ctx.printer.out_json(&secret.json(all.raw));
     } else if all.value.is_empty() {
         ctx.printer.status("No webhooks yet.");
         ctx.printer.hint("create one with `scopien-hooks create --url URL --event EVENT`");
     } else {
-        print_lines(ctx, &views::webhook_table(&all.value));
+        print_lines(ctx, &views::webhook_table(&all.value, secret));
     }
     Ok(ExitStatus::Success)
 }
@@ -131,7 +134,7 @@ pub async fn list(args: &ListArgs, ctx: &Context, client: &Client) -> Result<Exi
 /// `get`
 pub async fn get(args: &GetArgs, ctx: &Context, client: &Client) -> Result<ExitStatus> {
     let got = client.get_webhook(&args.id).await?;
-    show(ctx, &got.raw, &got.value, if args.show_secret { Secret::Full } else { Secret::Redacted });
+    show(ctx, &got.raw, &got.value, Secret::shown_if(args.show_secret));
     Ok(ExitStatus::Success)
 }
 
@@ -220,9 +223,9 @@ pub async fn set_enabled(args: &IdArg, enable: bool, ctx: &Context, client: &Cli
         client.disable_webhook(&args.id).await?
     };
     if ctx.printer.json() {
-        ctx.printer.out_json(&done.raw);
+        ctx.printer.out_json(&Secret::Redacted.json(done.raw));
     } else {
-        ctx.printer.out_line(&format!("{} is now {}", done.value.id, done.value.status.as_str()));
+        ctx.printer.out_line(&format!("{} is now {}", escape(&done.value.id), done.value.status.as_str()));
     }
     Ok(ExitStatus::Success)
 }
@@ -242,7 +245,7 @@ pub async fn delete(args: &IdArg, ctx: &Context, client: MakeClient<'_>) -> Resu
     }
     let deleted = client.delete_webhook(&args.id).await?;
     if ctx.printer.json() {
-        ctx.printer.out_json(&deleted);
+        ctx.printer.out_json(&Secret::Redacted.json(deleted));
     } else {
         ctx.printer.out_line(&format!("Deleted {}", args.id));
     }
@@ -284,7 +287,7 @@ pub async fn send_test(args: &SendTestArgs, ctx: &Context, client: MakeClient<'_
     }
     let answer = client()?.test_webhook(&args.target, &args.event).await?;
     if ctx.printer.json() {
-        ctx.printer.out_json(&answer);
+        ctx.printer.out_json(&Secret::Redacted.json(answer.clone()));
     }
     let delivery = serde_json::from_value::<Delivery>(answer).ok();
     if !ctx.printer.json() {

@@ -53,7 +53,7 @@ impl Logger {
     /// Logs one attempt.
     pub fn attempt(&self, line: &AttemptLine) {
         if self.json {
-            eprintln_safe(&serde_json::to_string(line).expect("log lines serialise"));
+            eprintln_safe(&crate::escape::json(serde_json::to_string(line).expect("log lines serialise")));
         } else if !self.quiet {
             eprintln_safe(&human(line));
         }

@@ -28,8 +28,8 @@ use std::time::Duration;
 use colored::Colorize;
 
 use crate::error::{Error, ExitStatus, Result, io_reason};
-use crate::ids;
 use crate::output::{Printer, Verbosity, eprintln_safe};
+use crate::redact;
 use crate::server::{self, Limits, RequestBody};
 
 use self::engine::{Engine, EngineConfig};
@@ -109,7 +109,7 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let (shown_key, export_key) = if api_key == DEFAULT_API_KEY {
         (api_key.clone(), api_key.clone())
     } else {
-        (format!("{} (from --api-key)", ids::redact(&api_key)), "<your --api-key>".to_string())
+        (format!("{} (from --api-key)", redact::secret(&api_key)), "<your --api-key>".to_string())
     };
     printer.status(&format!(
         "API key: {shown_key}  {}",

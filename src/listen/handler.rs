@@ -196,8 +196,7 @@ fn snippet(body: &[u8]) -> String {
         return "empty body".to_string();
     }
     let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    format!("body: {}", render::truncate(flat.trim(), 48))
+    format!("body: {}", render::truncate(&crate::escape::escape(text.trim()), 48))
 }
 
 impl State {

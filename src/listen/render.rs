@@ -12,7 +12,6 @@
 //! Event names are coloured by object type; filtered deliveries are dimmed.
 //! Without colour every line still reads on its own.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
@@ -25,7 +24,9 @@ use serde_json::value::RawValue;
 use super::forward::{Forwarded, Outcome};
 use super::record::Record;
 use crate::catalog;
+use crate::escape::{escape as clean, is_unsafe};
 use crate::http::{Failure, FailureKind};
+use crate::redact;
 use crate::units::human_duration;
 use crate::wire::EventRef;
 
@@ -91,7 +92,7 @@ pub fn block(r: &Record<'_>, style: &Style) -> String {
     if r.events.is_empty() {
         // Refused before it could be read as an event.
         let _ = write!(out, "{} {}", r.status.to_string().red().bold(), r.error.unwrap_or("refused").red());
-        let _ = write!(out, " {}", format!("· {} {}", r.method, r.path).dimmed());
+        let _ = write!(out, " {}", format!("· {} {}", r.method, clean(r.path)).dimmed());
         if let Some(d) = &r.detail {
             let _ = write!(out, " {}", format!("({d})").dimmed());
         }
@@ -208,29 +209,30 @@ fn forward_line(f: &Forwarded, room: usize) -> String {
 
 /// `→ 502 …` (or `504`) with what went wrong and what to check.
 fn failure_line(f: &Forwarded, failure: &Failure) -> String {
+    let url = redact::url_passwords(&f.url);
     match failure.kind() {
         FailureKind::Refused | FailureKind::Connect(_) => format!(
             "{} {} {} {}",
             "→".dimmed(),
             "502".red().bold(),
-            format!("cannot reach your app at {} ({})", f.url, failure.reason()).red(),
+            format!("cannot reach your app at {url} ({})", failure.reason()).red(),
             format!("is it running on port {}?", f.port).yellow()
         ),
         FailureKind::Tls(why) => format!(
             "{} {} {} {}",
             "→".dimmed(),
             "502".red().bold(),
-            format!("TLS handshake with {} failed ({why})", f.url).red(),
+            format!("TLS handshake with {url} failed ({why})").red(),
             format!("does it serve https on port {}?", f.port).yellow()
         ),
         FailureKind::Protocol(why) => {
-            format!("{} {} {}", "→".dimmed(), "502".red().bold(), format!("{why} ({})", f.url).red())
+            format!("{} {} {}", "→".dimmed(), "502".red().bold(), format!("{why} ({url})").red())
         }
         FailureKind::Timeout(d) => format!(
             "{} {} {} {}",
             "→".dimmed(),
             "504".red().bold(),
-            format!("no answer from {} within {}", f.url, humantime::format_duration(*d)).red(),
+            format!("no answer from {url} within {}", humantime::format_duration(*d)).red(),
             "(raise --forward-timeout to debug)".dimmed()
         ),
     }
@@ -294,17 +296,19 @@ fn compact_data(raw: Option<&RawValue>, room: usize) -> Option<String> {
 fn field_value(raw: &RawValue) -> String {
     match serde_json::from_str::<Value>(raw.get()) {
         Ok(Value::String(s)) if is_bare(&s) => s,
-        Ok(v) => v.to_string(),
-        Err(_) => raw.get().to_string(),
+        // serde escapes C0 controls in JSON, but not DEL, C1 or bidi controls.
+        Ok(v) => clean(&v.to_string()).into_owned(),
+        Err(_) => clean(raw.get()).into_owned(),
     }
 }
 
 fn is_bare(s: &str) -> bool {
-    !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | '\\'))
+    !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || is_unsafe(c) || matches!(c, '"' | '=' | '\\'))
 }
 
 fn compact_json(raw: &RawValue) -> String {
-    serde_json::from_str::<Value>(raw.get()).map(|v| v.to_string()).unwrap_or_else(|_| raw.get().to_string())
+    let text = serde_json::from_str::<Value>(raw.get()).map(|v| v.to_string());
+    clean(text.as_deref().unwrap_or(raw.get())).into_owned()
 }
 
 /// `field: old → new` for each change, in the payload's order.
@@ -341,25 +345,8 @@ fn changes(raw: Option<&RawValue>, room: usize) -> Vec<String> {
 fn change_value(v: &Value) -> String {
     match v {
         Value::String(s) if !s.is_empty() => clean(s).into_owned(),
-        other => other.to_string(),
+        other => clean(&other.to_string()).into_owned(),
     }
-}
-
-/// Text from the sender with control characters escaped, so a payload cannot
-/// drive the terminal (colours, cursor, title) or break the layout.
-pub fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// Cuts `s` to `max` characters, marking the cut with `…`.
@@ -383,6 +370,7 @@ mod tests {
     use crate::payload::Template;
     use crate::wire::parse_delivery as parse;
     use http::HeaderMap;
+    use std::borrow::Cow;
     use std::time::{Duration, UNIX_EPOCH};
 
     /// The test records' time on this machine's clock (10:30:00 in UTC).
@@ -516,6 +504,14 @@ mod tests {
         assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
         assert!(text.contains("evt_\\u{1b}[2J"), "{text}");
         assert_eq!(clean("plain"), Cow::Borrowed("plain"));
+        let c1 = "{\"id\":\"evt_1\",\"event\":\"lead.created\",\"data\":{\"k\":\"a b\u{9b}2J\u{202e}\",\"n\":{\"x\":\"\u{7f}\"}}}";
+        let p = parse(c1.as_bytes()).unwrap();
+        let text = block(&record(&h, p.events()), &style());
+        assert!(!text.chars().any(is_unsafe_but_newline), "{text:?}");
+    }
+
+    fn is_unsafe_but_newline(c: char) -> bool {
+        c != '\n' && is_unsafe(c)
     }
 
     #[test]

@@ -1,20 +1,45 @@
 //! Human views: the webhook table, one webhook's detail view, and the docs'
 //! "Recent Deliveries" view. Each returns lines so the caller decides where they go.
+//! Every value in them came from the API, so each is escaped ([`escape`]) as
+//! it is placed: a description cannot clear or retitle the terminal.
 
 use colored::Colorize;
 use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
-use crate::ids;
-use crate::{localtime, payload};
+use crate::escape::escape;
+use crate::{localtime, payload, redact};
 
 /// How a webhook's signing secret is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Secret {
     /// `whsec_…f456`
     Redacted,
-    /// In full (`create`, `get --show-secret`).
+    /// In full (`create`, `get --show-secret`, `list --show-secret`).
     Full,
+}
+
+impl Secret {
+    /// `Full` when the user asked with `--show-secret`.
+    pub fn shown_if(show_secret: bool) -> Secret {
+        if show_secret { Secret::Full } else { Secret::Redacted }
+    }
+
+    /// A secret as this choice shows it.
+    pub fn show(self, secret: &str) -> String {
+        match self {
+            Secret::Full => secret.to_string(),
+            Secret::Redacted => redact::secret(secret),
+        }
+    }
+
+    /// A webhook's JSON (or a list of them) as this choice shows it.
+    pub fn json(self, mut raw: serde_json::Value) -> serde_json::Value {
+        if self == Secret::Redacted {
+            redact::json_secrets(&mut raw);
+        }
+        raw
+    }
 }
 
 fn status_word(s: WebhookStatus) -> String {
@@ -24,49 +49,53 @@ fn status_word(s: WebhookStatus) -> String {
     }
 }
 
-/// The `list` table: aligned columns, wrapped to the terminal width on a terminal.
-pub fn webhook_table(hooks: &[Webhook]) -> Vec<String> {
+/// The `list` table: aligned columns, wrapped to the terminal width on a
+/// terminal; a SECRET column only when the secrets are shown in full.
+pub fn webhook_table(hooks: &[Webhook], secret: Secret) -> Vec<String> {
+    let with_secret = secret == Secret::Full;
+    let mut header = vec!["ID", "STATUS", "URL", "EVENTS", "DESCRIPTION"];
+    if with_secret {
+        header.push("SECRET");
+    }
     let mut table = Table::new();
-    table.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Dynamic).set_header([
-        "ID",
-        "STATUS",
-        "URL",
-        "EVENTS",
-        "DESCRIPTION",
-    ]);
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header);
     // Only a terminal has a width to wrap to; piped output keeps whole lines.
     if let Some((_, cols)) = console::Term::stdout().size_checked() {
         table.set_width(cols);
     }
     for w in hooks {
-        table.add_row([
+        let mut row = vec![
             w.id.clone(),
             w.status.as_str().to_string(),
             w.url.clone(),
             w.events.join(", "),
             w.description.clone().unwrap_or_default(),
-        ]);
+        ];
+        if with_secret {
+            row.push(w.secret.clone().unwrap_or_default());
+        }
+        // Every cell is API data.
+        table.add_row(row.iter().map(|cell| escape(cell).into_owned()));
     }
     table.lines().map(|l| l.trim_end().to_string()).collect()
 }
 
 /// One webhook in full.
 pub fn webhook_detail(w: &Webhook, secret: Secret) -> Vec<String> {
-    let mut lines = vec![format!("{}  {}", w.id.bold(), status_word(w.status))];
-    let mut field = |label: &str, value: String| lines.push(format!("  {:<13}{value}", format!("{label}:")));
+    let mut lines = vec![format!("{}  {}", escape(&w.id).bold(), status_word(w.status))];
+    // Every value is API data.
+    let mut field =
+        |label: &str, value: String| lines.push(format!("  {:<13}{}", format!("{label}:"), escape(&value)));
     field("URL", w.url.clone());
     field("Events", if w.events.is_empty() { "(none)".into() } else { w.events.join(", ") });
     if let Some(d) = w.description.as_deref().filter(|d| !d.is_empty()) {
         field("Description", d.to_string());
     }
     if let Some(s) = &w.secret {
-        field(
-            "Secret",
-            match secret {
-                Secret::Full => s.clone(),
-                Secret::Redacted => ids::redact(s),
-            },
-        );
+        field("Secret", secret.show(s));
     }
     if !w.headers.is_empty() {
         let list: Vec<String> = w.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
@@ -127,8 +156,12 @@ pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
         DeliveryStatus::Failed => "❌",
         DeliveryStatus::Pending => "⏳",
     };
-    let mut lines =
-        vec![format!("{mark} {} - {}  {}", clock(&d.created_at, today), d.event.bold(), d.id.dimmed())];
+    let mut lines = vec![format!(
+        "{mark} {} - {}  {}",
+        escape(&clock(&d.created_at, today)),
+        escape(&d.event).bold(),
+        escape(&d.id).dimmed()
+    )];
     let status = match (d.response_status, d.status) {
         (Some(code), _) => {
             let reason =
@@ -141,7 +174,7 @@ pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
     };
     lines.push(format!("   Status: {status}"));
     if let Some(e) = d.error.as_deref().filter(|e| !e.is_empty()) {
-        lines.push(format!("   Error: {e}"));
+        lines.push(format!("   Error: {}", escape(e)));
     }
     if let Some(ms) = d.duration_ms {
         lines.push(format!("   Duration: {ms}ms"));
@@ -151,7 +184,7 @@ pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
         lines.push(format!("   Retried: {n} time{}", if n == 1 { "" } else { "s" }));
     }
     if let Some(next) = &d.next_retry_at {
-        lines.push(format!("   Next retry: {}", clock(next, today)));
+        lines.push(format!("   Next retry: {}", escape(&clock(next, today))));
     }
     lines
 }
@@ -233,7 +266,7 @@ mod tests {
             {"id":"wh_long_id","url":"https://b.test/hook","events":["*"],"status":"disabled","description":"B"}
         ]))
         .unwrap();
-        let lines = webhook_table(&hooks);
+        let lines = webhook_table(&hooks, Secret::Redacted);
         assert_eq!(lines.len(), 3);
         let col = lines[0].find("URL").unwrap();
         assert_eq!(lines[1].find("https://a").unwrap(), col);

@@ -97,10 +97,10 @@ pub async fn run(job: SendTest, printer: &Printer) -> Result<Sent> {
             printer.out_line(&report::delivery_line(record));
         }
         if let Some(answer) = &tally.last_answer {
-            printer.out_bytes(report::body_excerpt(answer).as_bytes());
+            printer.out_text(&report::body_excerpt(answer));
         }
     } else {
-        printer.out_bytes(report::human_summary(&target, Some(&event), tally, outcome.elapsed).as_bytes());
+        printer.out_text(&report::human_summary(&target, Some(&event), tally, outcome.elapsed));
     }
     Ok(Sent { target, outcome })
 }

@@ -9,6 +9,7 @@ use colored::Colorize;
 use serde::Serialize;
 
 use crate::error::{Error, ExitStatus, Result};
+use crate::escape::escape;
 use crate::units;
 
 use super::stats::{DeliveryRecord, Tally};
@@ -152,9 +153,10 @@ pub fn body_excerpt(answer: &Answer) -> String {
     }
     let mut out = String::new();
     for line in &lines {
+        // The receiver's own bytes: escaped, so they cannot drive the terminal.
         match line.char_indices().nth(BODY_LINE_CHARS) {
-            Some((at, _)) => out.push_str(&format!("  {}…\n", &line[..at])),
-            None => out.push_str(&format!("  {line}\n")),
+            Some((at, _)) => out.push_str(&format!("  {}…\n", escape(&line[..at]))),
+            None => out.push_str(&format!("  {}\n", escape(line))),
         }
     }
     let cut = cut || lines.iter().any(|l| l.chars().count() > BODY_LINE_CHARS);
