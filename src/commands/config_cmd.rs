@@ -24,7 +24,7 @@ pub fn run(ctx: &Context) -> Result<ExitStatus> {
         ctx.printer.out_json(&json!({
             "profile": {"value": s.profile.value, "source": source_name(s.profile.source)},
             "config": {"value": s.config_path.value, "source": source_name(s.config_path.source)},
-            "api_base": {"value": s.api_base.value, "source": source_name(s.api_base.source)},
+            "api_base": {"value": crate::redact::url_passwords(&s.api_base.value), "source": source_name(s.api_base.source)},
             "api_key": key.as_ref().map(|(v, src)| json!({"value": v, "source": src})),
         }));
     } else {

@@ -122,15 +122,16 @@ pub fn delivery_line(r: &DeliveryRecord) -> String {
     let outcome = match (r.status, &r.error) {
         (Some(s), _) if ok => status_text(s).green().to_string(),
         (Some(s), _) => status_text(s).red().to_string(),
-        (None, Some(e)) => e.red().to_string(),
+        (None, Some(e)) => escape(e).red().to_string(),
         (None, None) => "no answer".red().to_string(),
     };
+    // Event names and ids may come from a saved file (`replay`).
     let mut line = format!("{mark} {outcome}  {}", units::human_duration(r.duration).dimmed());
     if let Some(event) = &r.event {
-        line.push_str(&format!("  {}", event.bold()));
+        line.push_str(&format!("  {}", escape(event).bold()));
     }
     if let Some(id) = &r.event_id {
-        line.push_str(&format!(" {}", id.dimmed()));
+        line.push_str(&format!(" {}", escape(id).dimmed()));
     }
     if r.attempts > 1 {
         line.push_str(&format!("  ({} attempts)", r.attempts));
@@ -184,7 +185,7 @@ pub fn human_summary(target: &Target, event: Option<&str>, tally: &Tally, elapse
         out.push_str(&format!("  statuses   {}\n", parts.join(", ")));
     }
     if !tally.errors.is_empty() {
-        let parts: Vec<String> = tally.errors.iter().map(|(e, n)| format!("{e} ×{n}")).collect();
+        let parts: Vec<String> = tally.errors.iter().map(|(e, n)| format!("{} ×{n}", escape(e))).collect();
         out.push_str(&format!("  errors     {}\n", parts.join(", ")));
     }
     if let (Some(p50), Some(p90), Some(p99), Some(max)) =
