@@ -2,13 +2,14 @@
 # `listen --scheme standard` against `listen --scheme scopien`, in one sitting, with the
 # shared listener harness (../shared/bench/listener.sh). The scopien runs are the harness's
 # own; the standard runs send the same 442 B delivery (with `type` for `event`) signed in
-# Standard Webhooks' three headers. Prints each run, then the standard/scopien req/s ratio
-# per concurrency.
+# Standard Webhooks' three headers. Prints each run, then the standard/scopien ratios per
+# concurrency.
 #
 #   HARNESS=/tmp/scopien-bench bench/scheme-listener.sh     (a copy that ran setup.sh)
 #
 # Env: HARNESS (default ../shared/bench beside the project), PORT (default 18240), BIN
-# (default target/release/scopien-hooks), and the harness's own knobs (REPEAT, CONNS, …).
+# (default target/release/scopien-hooks), ROUNDS (2), and the harness's own knobs (REPEAT=1
+# per round, BAD_RUN=0, CONNS, DURATION, …).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 harness=${HARNESS:-$here/../../shared/bench}
@@ -26,22 +27,32 @@ cat "$here/scheme-lib.sh" >>"$work/lib.sh"
 export BENCH_TMP=${BENCH_TMP:-/tmp/bench} CSV=${CSV:-$work/scheme-listener.csv} BIN=$bin
 mkdir -p "$BENCH_TMP"
 
-for scheme in scopien standard; do
-  body=$work/body.json extra=
-  if [ "$scheme" = standard ]; then
-    # The signed timestamp is checked against --tolerance: one hour covers the sitting.
-    body=$here/standard-body.json extra="--tolerance 1h"
-  fi
-  SCHEME=$scheme BODY_FILE=$body RUN_TAG=$scheme BENCH_TS=$(date +%s) "$work/listener.sh" "listen-$scheme" \
-    "\"\$BIN\" listen --port \$PORT --secret \"\$SECRET\" --no-dedupe --scheme $scheme $extra" "$port"
+# Rounds alternate the order (scopien standard, standard scopien, …) so that a drift in the
+# machine's load weighs on both alike.
+rounds=${ROUNDS:-2}
+for round in $(seq "$rounds"); do
+  order="scopien standard"
+  [ $((round % 2)) = 0 ] && order="standard scopien"
+  for scheme in $order; do
+    body=$work/body.json extra=
+    if [ "$scheme" = standard ]; then
+      # The signed timestamp is checked against --tolerance: one hour covers the sitting.
+      body=$here/standard-body.json extra="--tolerance 1h"
+    fi
+    SCHEME=$scheme BODY_FILE=$body RUN_TAG=$scheme BENCH_TS=$(date +%s) REPEAT=${REPEAT:-1} BAD_RUN=${BAD_RUN:-0} \
+      "$work/listener.sh" "listen-$scheme" \
+      "\"\$BIN\" listen --port \$PORT --secret \"\$SECRET\" --no-dedupe --scheme $scheme $extra" "$port"
+  done
 done
 
-# Mean req/s of the valid runs per scheme and concurrency, and the ratio.
+# Per scheme and concurrency: mean req/s of the valid runs, and the listener's CPU time per
+# request (steadier than req/s when other processes take the CPUs); then standard/scopien.
 awk -F, 'NR > 1 && $4 == "\"valid\"" {
-    gsub(/"/, ""); k = $3 " " $6; sum[k] += $9; n[k]++; conc[$6] = 1 }
+    gsub(/"/, ""); k = $3 " " $6; rps[k] += $9; cpu[k] += 1e4 * $15 / $9; n[k]++; conc[$6] = 1 }
   END {
     for (c in conc) {
-      s = sum["scopien " c] / n["scopien " c]; t = sum["standard " c] / n["standard " c]
-      printf "c=%s  scopien=%.0f req/s  standard=%.0f req/s  standard/scopien=%.3f\n", c, s, t, t / s
+      s = "scopien " c; t = "standard " c
+      printf "c=%s  scopien %.0f req/s, %.1f us CPU/req  standard %.0f req/s, %.1f us CPU/req  ratio req/s %.3f, CPU/req %.3f\n",
+        c, rps[s] / n[s], cpu[s] / n[s], rps[t] / n[t], cpu[t] / n[t], (rps[t] / n[t]) / (rps[s] / n[s]), (cpu[t] / n[t]) / (cpu[s] / n[s])
     }
   }' "$CSV"
