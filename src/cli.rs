@@ -132,7 +132,7 @@ pub struct SignArgs {
     #[arg(long, value_enum, value_name = "NAME")]
     pub scheme: Option<Scheme>,
     /// The signed timestamp, in Unix seconds, for schemes that sign one [default: now]
-    #[arg(long, value_name = "SECS", value_parser = units::parse_unix_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = units::parse_unix_seconds, allow_hyphen_values = true)]
     pub timestamp: Option<u64>,
     /// The message id Standard Webhooks signs (webhook-id) [default: a fresh msg_ id]
     #[arg(long, value_name = "ID")]
@@ -158,7 +158,7 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, value_name = "NAME", default_value_t = Scheme::Scopien)]
     pub scheme: Scheme,
     /// How far a signed timestamp may be from now, either way [default: 5m, for standard, stripe and slack]
-    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = units::parse_tolerance, allow_hyphen_values = true)]
     pub tolerance: Option<Duration>,
 }
 
@@ -180,31 +180,31 @@ pub struct SendTestArgs {
     #[arg(long, value_name = "FILE")]
     pub payload: Option<PathBuf>,
     /// Number of events to send
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = units::parse_positive_u64)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = units::parse_count, allow_hyphen_values = true)]
     pub count: u64,
     /// Requests in flight at once
-    #[arg(long, value_name = "C", default_value_t = 16, value_parser = units::parse_positive_usize)]
+    #[arg(long, value_name = "C", default_value_t = 16, value_parser = units::parse_concurrency, allow_hyphen_values = true)]
     pub concurrency: usize,
     /// Events per second, evenly paced
-    #[arg(long, value_name = "R", value_parser = units::parse_rate)]
+    #[arg(long, value_name = "R", value_parser = units::parse_rate, allow_hyphen_values = true)]
     pub rate: Option<f64>,
     /// Events per request, wrapped as {"events":[…]}
-    #[arg(long, value_name = "N", value_parser = units::parse_positive_usize)]
+    #[arg(long, value_name = "N", value_parser = units::parse_batch, allow_hyphen_values = true)]
     pub batch: Option<usize>,
     /// Extra header 'K: V' (repeatable; cannot override the signature or Content-Type)
     #[arg(short = 'H', long = "header", value_name = "K: V", value_parser = units::parse_header)]
     pub headers: Vec<(String, String)>,
     /// Per-request timeout
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_timeout, allow_hyphen_values = true)]
     pub timeout: Duration,
     /// Follow the retry schedule on a non-2xx answer or an error
     #[arg(long)]
     pub retry: bool,
     /// Waits before each attempt (the first is usually 0)
-    #[arg(long, value_name = "LIST", default_value = "0,5s,30s,2m,10m,1h", value_parser = units::parse_schedule)]
+    #[arg(long, value_name = "LIST", default_value = "0,5s,30s,2m,10m,1h", value_parser = units::parse_schedule, allow_hyphen_values = true)]
     pub retry_schedule: retry::Schedule,
     /// Multiply every wait by F (for tests)
-    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale, allow_hyphen_values = true)]
     pub time_scale: f64,
     /// Signature header format
     #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
@@ -224,7 +224,7 @@ pub struct ListenArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port to bind (0: any free port)
-    #[arg(long, default_value_t = 3000)]
+    #[arg(long, default_value_t = 3000, value_parser = units::parse_port, allow_hyphen_values = true)]
     pub port: u16,
     /// Accept only this path (others get 404) [default: any path]
     #[arg(long, value_name = "P")]
@@ -245,7 +245,7 @@ pub struct ListenArgs {
     #[arg(long = "route", value_name = "PATTERN=URL", num_args = 1.., action = clap::ArgAction::Append)]
     pub routes: Vec<String>,
     /// Deadline for the forwarded request
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_timeout, allow_hyphen_values = true)]
     pub forward_timeout: Duration,
     /// Show and forward only these events (patterns; others get 200 and are dimmed)
     #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
@@ -254,25 +254,25 @@ pub struct ListenArgs {
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Answer accepted deliveries with this status
-    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
+    #[arg(long, value_name = "CODE", value_parser = units::parse_status, allow_hyphen_values = true)]
     pub respond_status: Option<u16>,
     /// Wait this long before answering
-    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = units::parse_duration, allow_hyphen_values = true)]
     pub respond_delay: Option<Duration>,
     /// Answer 500 to the first N attempts of each event id
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = units::parse_fail_first, allow_hyphen_values = true)]
     pub fail_first: u32,
     /// Reject payloads whose timestamp is older than DUR (replay guard); for standard, stripe and slack: how far the signed timestamp may be from now, either way [default: 5m for them]
-    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = units::parse_tolerance, allow_hyphen_values = true)]
     pub tolerance: Option<Duration>,
     /// Largest body accepted (413 above)
-    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = units::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = units::parse_size, allow_hyphen_values = true)]
     pub max_body: u64,
     /// Exit 0 once N events have been accepted
-    #[arg(long, value_name = "N", value_parser = units::parse_positive_u64)]
+    #[arg(long, value_name = "N", value_parser = units::parse_count, allow_hyphen_values = true)]
     pub max_events: Option<u64>,
     /// Exit 1 if --max-events is not reached within DUR
-    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", value_parser = units::parse_timeout, allow_hyphen_values = true)]
     pub timeout: Option<Duration>,
     /// Do not answer repeated event ids with `Already processed`
     #[arg(long)]
@@ -289,13 +289,13 @@ pub struct ListenArgs {
     #[arg(long)]
     pub inspect: bool,
     /// Inspector port (0: any free port)
-    #[arg(long, value_name = "P", requires = "inspect")]
+    #[arg(long, value_name = "P", requires = "inspect", value_parser = units::parse_port, allow_hyphen_values = true)]
     pub inspect_port: Option<u16>,
     /// Requests the inspector keeps (the oldest go first)
-    #[arg(long, value_name = "N", default_value_t = 1000, requires = "inspect", value_parser = units::parse_positive_usize)]
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "inspect", value_parser = units::parse_inspect_limit, allow_hyphen_values = true)]
     pub inspect_limit: usize,
     /// Memory the inspector's requests may take in all (the oldest go first)
-    #[arg(long, value_name = "SIZE", default_value = "64MiB", requires = "inspect", value_parser = units::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", requires = "inspect", value_parser = units::parse_inspect_memory, allow_hyphen_values = true)]
     pub inspect_memory: u64,
 }
 
@@ -317,10 +317,10 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "S")]
     pub secret: Option<String>,
     /// Deliveries per second
-    #[arg(long, value_name = "R", value_parser = units::parse_rate)]
+    #[arg(long, value_name = "R", value_parser = units::parse_rate, allow_hyphen_values = true)]
     pub rate: Option<f64>,
     /// Per-request timeout
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_timeout, allow_hyphen_values = true)]
     pub timeout: Duration,
     /// Signature header format when re-signing
     #[arg(long, value_enum, default_value_t = SignatureFormat::Prefixed)]
@@ -355,10 +355,10 @@ pub struct CreateArgs {
     #[arg(long)]
     pub batch: bool,
     /// Events per batch (1-100)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = units::parse_batch_size, allow_hyphen_values = true)]
     pub max_batch_size: Option<u32>,
     /// Seconds to wait before sending a partial batch
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = units::parse_batch_wait, allow_hyphen_values = true)]
     pub max_wait_time: Option<u64>,
     /// Allow an http:// URL on a non-loopback host
     #[arg(long)]
@@ -369,7 +369,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Page size asked of the API (all pages are fetched)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = units::parse_page_size, allow_hyphen_values = true)]
     pub limit: Option<u32>,
     /// Show the signing secrets in full
     #[arg(long)]
@@ -427,10 +427,10 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub no_batch: bool,
     /// Events per batch (1-100)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = units::parse_batch_size, allow_hyphen_values = true)]
     pub max_batch_size: Option<u32>,
     /// Seconds to wait before sending a partial batch
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = units::parse_batch_wait, allow_hyphen_values = true)]
     pub max_wait_time: Option<u64>,
     /// Allow an http:// URL on a non-loopback host
     #[arg(long)]
@@ -452,13 +452,13 @@ pub struct DeliveriesArgs {
     #[arg(value_parser = ids::parse_webhook_id)]
     pub id: String,
     /// How many deliveries to show
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", value_parser = units::parse_page_size, allow_hyphen_values = true)]
     pub limit: Option<u32>,
     /// Keep polling and print new attempts as they come
     #[arg(long)]
     pub follow: bool,
     /// With --follow: time between polls
-    #[arg(long, value_name = "DUR", default_value = "2s", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "2s", value_parser = units::parse_interval, allow_hyphen_values = true)]
     pub interval: Duration,
 }
 
@@ -477,7 +477,7 @@ pub struct EmulateArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port to bind (0: any free port)
-    #[arg(long, default_value_t = 8787)]
+    #[arg(long, default_value_t = 8787, value_parser = units::parse_port, allow_hyphen_values = true)]
     pub port: u16,
     /// SQLite file, or a postgres:// URL shared by several emulators (env SCOPIEN_EMULATOR_DB)
     /// [default: a file in the user's data directory]
@@ -487,13 +487,13 @@ pub struct EmulateArgs {
     #[arg(long)]
     pub in_memory: bool,
     /// Multiply retry waits and batch waits by F
-    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = units::parse_scale, allow_hyphen_values = true)]
     pub time_scale: f64,
     /// Deadline for each delivery attempt
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_timeout, allow_hyphen_values = true)]
     pub delivery_timeout: Duration,
     /// Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = units::parse_max_rate, allow_hyphen_values = true)]
     pub max_rate: u32,
     #[command(flatten)]
     pub serve: ServeArgs,
@@ -503,11 +503,11 @@ pub struct EmulateArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Answer 408 to a request whose headers or body take longer than DUR to arrive
-    #[arg(long, value_name = "DUR", default_value = "10s", value_parser = units::parse_read_timeout)]
+    #[arg(long, value_name = "DUR", default_value = "10s", value_parser = units::parse_read_timeout, allow_hyphen_values = true)]
     pub read_timeout: Duration,
     /// Most connections open at once (the rest wait to be accepted)
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub max_connections: u32,
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = units::parse_connections, allow_hyphen_values = true)]
+    pub max_connections: usize,
 }
 
 /// `trigger`
@@ -519,7 +519,7 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "JSON|@file")]
     pub data: Option<String>,
     /// How many events to emit
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = units::parse_positive_u64)]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = units::parse_count, allow_hyphen_values = true)]
     pub count: u64,
 }
 

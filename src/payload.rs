@@ -4,7 +4,7 @@
 //! the id and the timestamp per event.
 
 use std::path::Path;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
@@ -18,9 +18,15 @@ pub fn timestamp_now() -> String {
     timestamp_at(SystemTime::now())
 }
 
-/// A time as RFC 3339 UTC with whole seconds.
+/// The last second RFC 3339 can write: 9999-12-31T23:59:59Z, in Unix seconds.
+pub const LAST_SECOND: u64 = 253_402_300_799;
+
+/// A time as RFC 3339 UTC with whole seconds. Times RFC 3339 cannot write (before
+/// 1970 or past year 9999, from a broken clock or an absurd computed due time)
+/// are written as the nearest it can.
 pub fn timestamp_at(t: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(t).to_string()
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs().min(LAST_SECOND));
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
 /// Parses an RFC 3339 timestamp.

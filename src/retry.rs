@@ -30,6 +30,12 @@ impl Schedule {
         self.0.len()
     }
 
+    /// All the waits together, unscaled: how long after the first attempt was
+    /// due the last one comes (saturating).
+    pub fn span(&self) -> Duration {
+        self.0.iter().fold(Duration::ZERO, |sum, w| sum.saturating_add(*w))
+    }
+
     /// The wait before attempt `n` (1-based), multiplied by `scale`; `None` past the end.
     pub fn wait_before(&self, attempt: usize, scale: f64) -> Option<Duration> {
         let base = *self.0.get(attempt.checked_sub(1)?)?;

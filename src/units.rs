@@ -1,89 +1,274 @@
 //! Parsers for the values flags take: durations, sizes, rates, scales, counts,
-//! headers and retry schedules, one function per kind of value. Each returns a
-//! message clap prints as a usage error (exit 2). Also how durations are shown.
+//! ports, statuses, headers and retry schedules, one function per kind of value.
+//!
+//! Every number and duration is checked here, once, against the range its flag
+//! allows, before any work starts: zero where it means nothing, negative, NaN,
+//! infinite and absurdly large values are refused with the range in the message,
+//! which clap prints after the flag's name as a usage error (exit 2). Ranges stay
+//! far from the year 9999, where RFC 3339 and the clocks end, so that the time
+//! arithmetic downstream cannot overflow. Also how durations are shown.
 
 use std::time::Duration;
 
 use crate::retry::Schedule;
 use crate::wire;
 
-/// A duration: humantime (`5s`, `250ms`, `2m`, `1h 30m`) or a bare number of seconds.
+/// The longest duration any flag takes: 100 years (humantime's `100y`, of
+/// 365.25 days). Now plus this, or now plus a scaled retry schedule held to it,
+/// stays far from year 9999.
+pub const MAX_DURATION: Duration = Duration::from_secs(3_155_760_000);
+const MAX_DURATION_TEXT: &str = "100y";
+
+/// The most events one run sends or waits for (`--count`, `--max-events`).
+pub const MAX_COUNT: u64 = 1_000_000_000;
+/// The most requests in flight at once (`--concurrency`).
+pub const MAX_CONCURRENCY: u64 = 10_000;
+/// The most events in one request (`send-test --batch`).
+pub const MAX_BATCH: u64 = 1_000_000;
+/// The most waits a retry schedule lists.
+pub const MAX_ATTEMPTS: usize = 100;
+/// The slowest and fastest `--rate`, in events per second.
+pub const RATE_RANGE: (f64, f64) = (0.0001, 1_000_000.0);
+/// The largest `--time-scale`.
+pub const MAX_TIME_SCALE: f64 = 1_000_000.0;
+/// The largest size a flag takes (`--max-body`).
+pub const MAX_SIZE: u64 = 4 << 30;
+/// The most first attempts `--fail-first` refuses per event.
+pub const MAX_FAIL_FIRST: u64 = 1_000_000;
+/// The largest per-webhook `--max-rate`, in events per second.
+pub const MAX_RATE_CAP: u64 = 1_000_000;
+/// The most webhooks or deliveries asked of the API per page (`--limit`).
+pub const MAX_PAGE: u64 = 100;
+/// The most events in one emulator batch (`--max-batch-size`).
+pub const MAX_BATCH_SIZE: u64 = 100;
+/// The most requests the inspector keeps (`--inspect-limit`).
+pub const MAX_INSPECT_LIMIT: u64 = 1_000_000;
+/// The most simultaneous connections a server takes (`--max-connections`).
+pub const MAX_CONNECTIONS: u64 = 1_000_000;
+
+/// A duration that may be nothing: humantime (`5s`, `250ms`, `2m`, `1h 30m`) or a
+/// bare number of seconds, from 0 to 100y ([`MAX_DURATION`]): `--respond-delay`,
+/// retry schedule entries, `--retain` (0 keeps everything).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    if let Ok(secs) = t.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs)
-            .map_err(|_| format!("'{s}' is not a duration (try 5s, 250ms, 2m)"));
-    }
-    humantime::parse_duration(t).map_err(|_| format!("'{s}' is not a duration (try 5s, 250ms, 2m)"))
+    duration_in(s, Duration::ZERO, MAX_DURATION)
 }
 
-/// A duration from `lo` to `hi`, both included, with the range in the message.
-fn duration_within(s: &str, lo: Duration, hi: Duration) -> Result<Duration, String> {
-    let d = parse_duration(s)?;
-    if d < lo || d > hi {
-        return Err(format!(
-            "'{s}' is out of range: give {} to {}",
-            humantime::format_duration(lo),
-            humantime::format_duration(hi)
-        ));
-    }
-    Ok(d)
+/// A deadline: from 1ms to 100y (`--timeout`, `--forward-timeout`,
+/// `--delivery-timeout`). Zero would fail everything at once.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    duration_in(s, Duration::from_millis(1), MAX_DURATION)
 }
 
-/// `--read-timeout`: 1ms to 1h.
+/// An age limit on timestamps, which have whole seconds: from 1s to 100y (`--tolerance`).
+pub fn parse_tolerance(s: &str) -> Result<Duration, String> {
+    duration_in(s, Duration::from_secs(1), MAX_DURATION)
+}
+
+/// Time between polls of the API: from 100ms to 100y (`deliveries --interval`).
+pub fn parse_interval(s: &str) -> Result<Duration, String> {
+    duration_in(s, Duration::from_millis(100), MAX_DURATION)
+}
+
+/// `--read-timeout`: from 1ms to 1h (a request taking longer to arrive is stalled).
 pub fn parse_read_timeout(s: &str) -> Result<Duration, String> {
-    duration_within(s, Duration::from_millis(1), Duration::from_secs(3600))
+    duration_in(s, Duration::from_millis(1), Duration::from_secs(3600))
 }
 
-/// `--retain`: 0 (keep everything) to 100 years.
+/// `--retain`: from 0 (keep everything) to 100y.
 pub fn parse_retain(s: &str) -> Result<Duration, String> {
-    duration_within(s, Duration::ZERO, Duration::from_secs(100 * 365 * 86_400))
+    duration_in(s, Duration::ZERO, MAX_DURATION)
 }
 
-/// A comma-separated retry schedule such as `0,5s,30s,2m,10m,1h`.
+/// A duration from `min` to `max`, both included, with the range in the message.
+fn duration_in(s: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+    let t = s.trim();
+    let parsed = match t.parse::<f64>() {
+        Ok(secs) => Duration::try_from_secs_f64(secs).ok(),
+        Err(_) => humantime::parse_duration(t).ok(),
+    };
+    match parsed {
+        Some(d) if (min..=max).contains(&d) => Ok(d),
+        _ => Err(format!("give a duration from {} to {} (like 5s, 250ms or 2m)", show(min), show(max))),
+    }
+}
+
+/// A range end as the parser reads it back: `0`, `1ms`, `1h`, `100y`.
+fn show(d: Duration) -> String {
+    match d {
+        Duration::ZERO => "0".into(),
+        MAX_DURATION => MAX_DURATION_TEXT.into(),
+        _ => humantime::format_duration(d).to_string(),
+    }
+}
+
+/// A comma-separated retry schedule such as `0,5s,30s,2m,10m,1h`: 1 to 100
+/// waits, each from 0 to 100y.
 pub fn parse_schedule(s: &str) -> Result<Schedule, String> {
-    let waits = s.split(',').map(|part| parse_duration(part.trim())).collect::<Result<Vec<_>, _>>()?;
-    if waits.is_empty() {
-        return Err("the retry schedule needs at least one entry".into());
+    let waits = s
+        .split(',')
+        .map(|part| {
+            parse_duration(part).map_err(|_| {
+                format!(
+                    "'{}' is not a wait: each entry is a duration from 0 to {MAX_DURATION_TEXT}",
+                    part.trim()
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if waits.len() > MAX_ATTEMPTS {
+        return Err(format!("give 1 to {MAX_ATTEMPTS} waits (this list has {})", waits.len()));
     }
     Ok(Schedule(waits))
 }
 
-/// A size such as `1MiB`, `512KB`, `65536`.
+/// A size such as `1MiB`, `512KB`, `65536`: from 1B to 4GiB (`--max-body`).
 pub fn parse_size(s: &str) -> Result<u64, String> {
-    s.trim()
-        .parse::<bytesize::ByteSize>()
-        .map(|b| b.as_u64())
-        .map_err(|_| format!("'{s}' is not a size (try 1MiB, 512KiB, 65536)"))
+    size_in(s, 1, MAX_SIZE)
 }
 
-/// A rate in events per second: a positive, finite number.
+/// The inspector's store: from 4MiB (room for a few capped bodies) to 4GiB (`--inspect-memory`).
+pub fn parse_inspect_memory(s: &str) -> Result<u64, String> {
+    size_in(s, crate::listen::inspect::store::MIN_MEMORY, MAX_SIZE)
+}
+
+/// A size from `min` to `max` bytes, both included, with the range in the message.
+fn size_in(s: &str, min: u64, max: u64) -> Result<u64, String> {
+    match s.trim().parse::<bytesize::ByteSize>().map(|b| b.as_u64()) {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "give a size from {} to {} (bytes, or with a unit: KiB, MiB, GiB)",
+            show_size(min),
+            show_size(max)
+        )),
+    }
+}
+
+/// A range end as the parser reads it back: `1B`, `4MiB`, `4GiB`.
+fn show_size(n: u64) -> String {
+    let unit = ["GiB", "MiB", "KiB"]
+        .into_iter()
+        .zip([30, 20, 10])
+        .find(|(_, shift)| n >= 1 << shift && n % (1 << shift) == 0);
+    match unit {
+        Some((name, shift)) => format!("{}{name}", n >> shift),
+        None => format!("{n}B"),
+    }
+}
+
+/// A rate in events per second: from 0.0001 to 1000000.
 pub fn parse_rate(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
-        _ => Err(format!("'{s}' is not a rate: give events per second, above 0")),
-    }
+    let (min, max) = RATE_RANGE;
+    number_in(s, min, max).map_err(|_| format!("give events per second, from {min} to {max}"))
 }
 
-/// A time scale: a finite number, zero or more.
+/// A time scale: from 0 (no waits) to 1000000.
 pub fn parse_scale(s: &str) -> Result<f64, String> {
+    number_in(s, 0.0, MAX_TIME_SCALE).map_err(|_| format!("give a factor from 0 to {MAX_TIME_SCALE}"))
+}
+
+fn number_in(s: &str, min: f64, max: f64) -> Result<f64, ()> {
     match s.trim().parse::<f64>() {
-        Ok(f) if f.is_finite() && f >= 0.0 => Ok(f),
-        _ => Err(format!("'{s}' is not a time scale: give a number, 0 or more")),
+        Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(x),
+        _ => Err(()),
     }
 }
 
-/// A whole number of at least 1.
-pub fn parse_positive_u64(s: &str) -> Result<u64, String> {
-    match s.trim().parse::<u64>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("'{s}' must be a whole number of at least 1")),
-    }
+/// A number of events: from 1 to 1000000000 (`--count`, `--max-events`).
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    whole_in(s, 1, MAX_COUNT)
 }
 
-/// A whole number of at least 1.
-pub fn parse_positive_usize(s: &str) -> Result<usize, String> {
-    parse_positive_u64(s).and_then(|n| usize::try_from(n).map_err(|_| format!("'{s}' is too large")))
+/// Requests in flight at once: from 1 to 10000 (`--concurrency`).
+pub fn parse_concurrency(s: &str) -> Result<usize, String> {
+    whole_in(s, 1, MAX_CONCURRENCY)
+}
+
+/// Events per request: from 1 to 1000000 (`send-test --batch`).
+pub fn parse_batch(s: &str) -> Result<usize, String> {
+    whole_in(s, 1, MAX_BATCH)
+}
+
+/// A TCP port: from 0 (any free port) to 65535.
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    whole_in(s, 0, u64::from(u16::MAX))
+}
+
+/// A final HTTP status to answer with: from 200 to 599 (a 1xx is never final).
+pub fn parse_status(s: &str) -> Result<u16, String> {
+    whole_in(s, 200, 599).map_err(|_| "give a final HTTP status, from 200 to 599".into())
+}
+
+/// First attempts answered 500 per event: from 0 (none) to 1000000 (`--fail-first`).
+pub fn parse_fail_first(s: &str) -> Result<u32, String> {
+    whole_in(s, 0, MAX_FAIL_FIRST)
+}
+
+/// A per-webhook delivery cap in events/s: from 0 (none) to 1000000 (`--max-rate`).
+pub fn parse_max_rate(s: &str) -> Result<u32, String> {
+    whole_in(s, 0, MAX_RATE_CAP)
+}
+
+/// A page size asked of the API: from 1 to 100 (`--limit`).
+pub fn parse_page_size(s: &str) -> Result<u32, String> {
+    whole_in(s, 1, MAX_PAGE)
+}
+
+/// Events per emulator batch: from 1 to 100 (`--max-batch-size`).
+pub fn parse_batch_size(s: &str) -> Result<u32, String> {
+    whole_in(s, 1, MAX_BATCH_SIZE)
+}
+
+/// Seconds a partial batch waits: from 0 to 86400, the emulator's limit (`--max-wait-time`).
+pub fn parse_batch_wait(s: &str) -> Result<u64, String> {
+    whole_in(s, 0, crate::emulator::validate::MAX_WAIT_TIME)
+}
+
+/// Requests the inspector keeps: from 1 to 1000000 (`--inspect-limit`).
+pub fn parse_inspect_limit(s: &str) -> Result<usize, String> {
+    whole_in(s, 1, MAX_INSPECT_LIMIT)
+}
+
+/// Connections open at once: from 1 to 1000000 (`--max-connections`).
+pub fn parse_connections(s: &str) -> Result<usize, String> {
+    whole_in(s, 1, MAX_CONNECTIONS)
+}
+
+/// A whole number in `min..=max`, as the flag's type (every range fits it).
+fn whole_in<T: TryFrom<u64>>(s: &str, min: u64, max: u64) -> Result<T, String> {
+    s.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| format!("give a whole number from {min} to {max}"))
+}
+
+/// Checks what `--time-scale` makes of the longest span it stretches (`what`,
+/// such as "the retry schedule"): the product, a time the run will compute, must
+/// stay within 100y. The message names the largest scale that fits.
+pub fn check_time_scale(scale: f64, span: Duration, what: &str) -> Result<(), String> {
+    let secs = span.as_secs_f64();
+    if secs * scale <= MAX_DURATION.as_secs_f64() {
+        return Ok(());
+    }
+    let largest = (MAX_DURATION.as_secs_f64() / secs).floor();
+    Err(format!(
+        "--time-scale {scale} stretches {what} ({}) past {MAX_DURATION_TEXT}: give a factor from 0 to {largest}",
+        humantime::format_duration(span)
+    ))
+}
+
+/// Checks that `--count` events at `--rate` end within 100y: the pacer computes
+/// the last one's send time.
+pub fn check_pace(count: u64, rate: f64) -> Result<(), String> {
+    // Both are bounded by their parsers, so the quotient is finite.
+    let secs = count as f64 / rate;
+    if secs <= MAX_DURATION.as_secs_f64() {
+        return Ok(());
+    }
+    Err(format!(
+        "--count {count} at --rate {rate} would take past {MAX_DURATION_TEXT}: lower --count or raise --rate"
+    ))
 }
 
 /// A header `K: V`. Names must be valid HTTP tokens; values valid header values;
@@ -115,7 +300,7 @@ pub fn parse_received_header(s: &str) -> Result<(String, String), String> {
 }
 
 /// The last second of year 9999, the latest time any flag may name.
-const MAX_UNIX_SECONDS: u64 = 253_402_300_799;
+const MAX_UNIX_SECONDS: u64 = crate::payload::LAST_SECOND;
 
 /// Unix seconds, from 0 to the end of year 9999.
 pub fn parse_unix_seconds(s: &str) -> Result<u64, String> {
@@ -152,16 +337,6 @@ mod tests {
         assert_eq!(parse_duration("1.5").unwrap(), Duration::from_millis(1500));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1").is_err());
-    }
-
-    #[test]
-    fn bounded_durations() {
-        assert_eq!(parse_read_timeout("10s").unwrap(), Duration::from_secs(10));
-        assert!(parse_read_timeout("0").unwrap_err().contains("1ms to 1h"));
-        assert!(parse_read_timeout("2h").is_err());
-        assert_eq!(parse_retain("0").unwrap(), Duration::ZERO);
-        assert_eq!(parse_retain("7d").unwrap(), Duration::from_secs(7 * 86_400));
-        assert!(parse_retain("1000000000h").is_err());
     }
 
     #[test]
@@ -202,11 +377,67 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert!(parse_positive_u64("0").is_err());
-        assert_eq!(parse_positive_u64("3").unwrap(), 3);
+        assert!(parse_count("0").is_err());
+        assert!(parse_count("-1").is_err());
+        assert_eq!(parse_count("3").unwrap(), 3);
+        assert!(parse_count("1000000001").is_err());
         assert!(parse_rate("0").is_err());
         assert!(parse_rate("inf").is_err());
+        assert!(parse_rate("1e-300").is_err());
+        assert!(parse_rate("NaN").is_err());
+        assert_eq!(parse_rate("0.5").unwrap(), 0.5);
         assert!(parse_scale("-1").is_err());
+        assert!(parse_scale("1e300").is_err());
         assert_eq!(parse_scale("0.01").unwrap(), 0.01);
+        assert_eq!(parse_scale("0").unwrap(), 0.0);
+        assert_eq!(parse_port("0").unwrap(), 0);
+        assert!(parse_port("65536").is_err());
+        assert!(parse_status("150").is_err());
+        assert_eq!(parse_status("503").unwrap(), 503);
+        assert_eq!(parse_fail_first("0").unwrap(), 0);
+        assert!(parse_batch_wait("86401").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1PiB").is_err());
+    }
+
+    #[test]
+    fn duration_ranges() {
+        assert!(parse_timeout("0").is_err());
+        assert_eq!(parse_timeout("1ms").unwrap(), Duration::from_millis(1));
+        assert!(parse_timeout("1000000000h").is_err());
+        assert!(parse_timeout("inf").is_err());
+        assert_eq!(parse_timeout("100y").unwrap(), MAX_DURATION);
+        assert!(parse_timeout("101y").is_err());
+        assert!(parse_tolerance("500ms").is_err());
+        assert!(parse_interval("0").is_err());
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        assert!(parse_schedule(&vec!["1s"; MAX_ATTEMPTS + 1].join(",")).is_err());
+        assert!(parse_schedule("0,5s,1000000000h").is_err());
+    }
+
+    #[test]
+    fn messages_give_the_range() {
+        assert_eq!(parse_count("-1").unwrap_err(), "give a whole number from 1 to 1000000000");
+        assert_eq!(parse_rate("1e-300").unwrap_err(), "give events per second, from 0.0001 to 1000000");
+        assert_eq!(
+            parse_timeout("1000000000h").unwrap_err(),
+            "give a duration from 1ms to 100y (like 5s, 250ms or 2m)"
+        );
+    }
+
+    #[test]
+    fn combined_flags() {
+        let span = Schedule::default().span();
+        assert_eq!(span, Duration::from_secs(4355));
+        assert!(check_time_scale(1000.0, span, "the retry schedule").is_ok());
+        let e = check_time_scale(1_000_000.0, span, "the retry schedule").unwrap_err();
+        assert!(
+            e.starts_with("--time-scale 1000000 stretches the retry schedule (1h 12m 35s) past 100y"),
+            "{e}"
+        );
+        assert!(e.ends_with("from 0 to 724629"), "{e}");
+        assert!(check_pace(1, 0.0001).is_ok());
+        assert!(check_pace(MAX_COUNT, 0.0001).is_err());
+        assert!(check_pace(MAX_COUNT, 1000.0).is_ok());
     }
 }

@@ -1,14 +1,17 @@
 //! `emulate`: the Scopien webhook service on this machine.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::EmulateArgs;
 use crate::context::Context;
-use crate::emulator::{self, DEFAULT_API_KEY, Database, Options};
+use crate::emulator::{self, DEFAULT_API_KEY, Database, Options, validate};
 use crate::env;
 use crate::error::{Error, ExitStatus, Result};
+use crate::retry::Schedule;
 use crate::server::Limits;
 use crate::settings::Source;
+use crate::units;
 
 /// Checks the flags, picks the key and the database, and serves.
 pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
@@ -20,6 +23,9 @@ pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
     if api_key.trim().is_empty() || api_key.chars().any(char::is_whitespace) {
         return Err(Error::usage("--api-key must be a non-empty key without spaces"));
     }
+    // The scale multiplies every retry wait and a batch's wait, a day at most.
+    let longest = Schedule::default().span().max(Duration::from_secs(validate::MAX_WAIT_TIME));
+    units::check_time_scale(args.time_scale, longest, "the longest wait").map_err(Error::usage)?;
     let db = if args.in_memory {
         Database::Memory
     } else {
@@ -36,7 +42,7 @@ pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         time_scale: args.time_scale,
         delivery_timeout: args.delivery_timeout,
         max_rate: args.max_rate,
-        limits: Limits::new(args.serve.read_timeout, args.serve.max_connections as usize),
+        limits: Limits::new(args.serve.read_timeout, args.serve.max_connections),
     };
     emulator::serve(opts, &ctx.printer).await
 }

@@ -11,7 +11,7 @@ use crate::cli::ListenArgs;
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::listen;
-use crate::listen::inspect::store::{Bounds, MIN_MEMORY};
+use crate::listen::inspect::store::Bounds;
 use crate::listen::options::{Inspect, Options, Route, Target, VerifyMode};
 use crate::manage::checks;
 use crate::send::generator::Signing;
@@ -58,15 +58,8 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         VerifyMode::Secrets(settings::verifier(args.scheme, &secrets, signed_tolerance)?)
     };
     let inspect = args.inspect.then(|| inspect_options(args, secrets.first())).transpose()?;
-    let respond_status = args
-        .respond_status
-        .map(|c| {
-            // A 1xx is never a final answer, and hyper cannot send one as such.
-            StatusCode::from_u16(c).ok().filter(|s| !s.is_informational()).ok_or_else(|| {
-                Error::usage(format!("--respond-status {c} is not a final HTTP status (give 200 to 599)"))
-            })
-        })
-        .transpose()?;
+    // The parser admits final statuses only (200 to 599), each a valid code.
+    let respond_status = args.respond_status.and_then(|c| StatusCode::from_u16(c).ok());
     Ok(Options {
         host: args.host.clone(),
         port: args.port,
@@ -87,20 +80,12 @@ pub fn options(args: &ListenArgs, json: bool, extra_secrets: Vec<String>) -> Res
         timeout: args.timeout,
         dedupe: !args.no_dedupe,
         json,
-        limits: Limits::new(args.serve.read_timeout, args.serve.max_connections as usize),
+        limits: Limits::new(args.serve.read_timeout, args.serve.max_connections),
         inspect,
     })
 }
 
 fn inspect_options(args: &ListenArgs, first_secret: Option<&String>) -> Result<Inspect> {
-    if args.inspect_memory < MIN_MEMORY {
-        return Err(Error::usage(format!(
-            "--inspect-memory {} is too small: give at least {}",
-            bytesize::ByteSize(args.inspect_memory).display().iec(),
-            bytesize::ByteSize(MIN_MEMORY).display().iec()
-        ))
-        .with_hint("the inspector keeps each body up to 1 MiB, so it needs room for a few"));
-    }
     Ok(Inspect {
         port: args.inspect_port,
         bounds: Bounds { count: args.inspect_limit, bytes: args.inspect_memory },

@@ -16,7 +16,7 @@ use crate::send::target::Target;
 use crate::send::{self, SendTest, Sent, headers, report, stats};
 use crate::settings;
 use crate::signature::Scheme;
-use crate::wire;
+use crate::{units, wire};
 
 /// `send-test TARGET`: a webhook id goes to the API, anything else is a URL.
 pub async fn run(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus> {
@@ -37,6 +37,7 @@ pub async fn run(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus> {
 /// Checks the flags, reads the payload and builds everything the run needs.
 fn plan(args: &SendTestArgs, ctx: &Context) -> Result<SendTest> {
     let printer = &ctx.printer;
+    check_numbers(args)?;
     let target = Target::parse(&args.target)?;
     catalog::validate_event(&args.event)?;
     let patch = args.data.as_deref().map(payload::read_data_arg).transpose()?;
@@ -119,6 +120,16 @@ fn plan(args: &SendTestArgs, ctx: &Context) -> Result<SendTest> {
         generator,
         single,
     })
+}
+
+/// What the numeric flags make together; each alone was checked by its parser.
+fn check_numbers(args: &SendTestArgs) -> Result<()> {
+    units::check_time_scale(args.time_scale, args.retry_schedule.span(), "the retry schedule")
+        .map_err(Error::usage)?;
+    if let Some(rate) = args.rate {
+        units::check_pace(args.count, rate).map_err(Error::usage)?;
+    }
+    Ok(())
 }
 
 /// Exit 0 when every event succeeded, else the failure with its hint; an

@@ -137,7 +137,7 @@ impl Engine {
         let (tx, mut rx) = oneshot::channel();
         lock(&self.watchers).insert(delivery_id.to_string(), tx);
         self.nudge();
-        let deadline = Instant::now() + self.config.delivery_timeout + Duration::from_secs(1);
+        let deadline = Instant::now() + self.config.delivery_timeout.saturating_add(Duration::from_secs(1));
         let done = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left.min(ATTEMPT_POLL), &mut rx).await {
@@ -176,7 +176,7 @@ impl Engine {
     pub async fn run(self: Arc<Self>) {
         let mut pacer = Pacer::new(self.config.max_rate);
         let scale = self.config.time_scale;
-        let lease_ms = clock::millis(self.config.delivery_timeout + self.store.lease_margin());
+        let lease_ms = clock::millis(self.config.delivery_timeout.saturating_add(self.store.lease_margin()));
         let idle_wake = self.store.idle_wake();
         loop {
             let ended = std::mem::take(&mut *lock(&self.finished));

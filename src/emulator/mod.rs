@@ -149,7 +149,7 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     stop.await;
     cancel.cancel();
     let _ = served.await;
-    engine.shutdown(delivery_timeout + Duration::from_secs(1)).await;
+    engine.shutdown(delivery_timeout.saturating_add(Duration::from_secs(1))).await;
     let _ = runner.await;
     printer.status(match db {
         Database::Memory => "Emulator stopped.",

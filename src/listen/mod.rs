@@ -71,10 +71,12 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         .forwards()
         .then(|| forward::Forwarder::new(opts.forward_timeout, opts.targets().any(|t| t.tls.is_some())))
         .transpose()?;
-    let grace = (opts.respond_delay.unwrap_or_default()
-        + if opts.forwards() { opts.forward_timeout } else { Duration::ZERO }
-        + Duration::from_secs(2))
-    .min(Duration::from_secs(30));
+    let grace = opts
+        .respond_delay
+        .unwrap_or_default()
+        .saturating_add(if opts.forwards() { opts.forward_timeout } else { Duration::ZERO })
+        .saturating_add(Duration::from_secs(2))
+        .min(Duration::from_secs(30));
     let timeout = opts.timeout;
     let max_events = opts.max_events;
     let limits = opts.limits;

@@ -125,9 +125,6 @@ impl Record<'_> {
     }
 }
 
-/// The last second humantime can write (9999-12-31T23:59:59Z).
-const LAST_SECOND: u64 = 253_402_300_799;
-
 /// Writes `t` as `2026-01-22T10:30:00.123Z`, exactly as
 /// `humantime::format_rfc3339_millis` does. Deliveries arrive many per second,
 /// so the date and time of day are formatted once per second (per thread) and
@@ -138,7 +135,7 @@ fn write_rfc3339_millis(out: &mut Vec<u8>, t: SystemTime) {
         static SECOND: Cell<(u64, [u8; 19])> = const { Cell::new((u64::MAX, [0; 19])) };
     }
     let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs().min(LAST_SECOND);
+    let secs = since.as_secs().min(crate::payload::LAST_SECOND);
     let prefix = SECOND.with(|cached| {
         let (at, text) = cached.get();
         if at == secs {

@@ -17,7 +17,9 @@ pub struct Pacer {
 impl Pacer {
     /// A pacer for `rate` events per second.
     pub fn new(rate: f64) -> Pacer {
-        Pacer { period: Duration::from_secs_f64(1.0 / rate), next: Mutex::new(None) }
+        // `--rate` is bounded by its parser; anything else saturates, never panics.
+        let period = Duration::try_from_secs_f64(1.0 / rate).unwrap_or(Duration::MAX);
+        Pacer { period, next: Mutex::new(None) }
     }
 
     /// Reserves the slot for a request carrying `events` events, given the time now.
@@ -27,7 +29,8 @@ impl Pacer {
         let mut next = self.next.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let slot = next.map_or(now, |n| n.max(now));
         let span = self.period.saturating_mul(u32::try_from(events).unwrap_or(u32::MAX));
-        *next = Some(slot + span);
+        // Past what the clock can hold, the next slot is as far as it goes.
+        *next = Some(slot.checked_add(span).unwrap_or_else(|| far_future(slot)));
         slot
     }
 
@@ -36,6 +39,11 @@ impl Pacer {
         let slot = self.reserve(Instant::now(), events);
         tokio::time::sleep_until(slot).await;
     }
+}
+
+/// The latest instant after `t` the pacer hands out: 100 years on (never reached).
+fn far_future(t: Instant) -> Instant {
+    t.checked_add(crate::units::MAX_DURATION).unwrap_or(t)
 }
 
 #[cfg(test)]

@@ -191,7 +191,7 @@ pub fn human_summary(target: &Target, event: Option<&str>, tally: &Tally, elapse
     if let (Some(p50), Some(p90), Some(p99), Some(max)) =
         (tally.latency_ms(0.5), tally.latency_ms(0.9), tally.latency_ms(0.99), tally.max_ms())
     {
-        let f = |v: f64| units::human_duration(Duration::from_secs_f64(v / 1000.0));
+        let f = |v: f64| units::human_duration(Duration::try_from_secs_f64(v / 1000.0).unwrap_or_default());
         out.push_str(&format!(
             "  latency    p50 {}  p90 {}  p99 {}  max {}\n",
             f(p50),
