@@ -64,9 +64,9 @@ pub fn parse_tolerance(s: &str) -> Result<Duration, String> {
     duration_in(s, Duration::from_secs(1), MAX_DURATION)
 }
 
-/// Time between polls of the API: from 100ms to 100y (`deliveries --interval`).
+/// Time between polls of the API: from 10ms to 100y (`deliveries --interval`).
 pub fn parse_interval(s: &str) -> Result<Duration, String> {
-    duration_in(s, Duration::from_millis(100), MAX_DURATION)
+    duration_in(s, Duration::from_millis(10), MAX_DURATION)
 }
 
 /// `--read-timeout`: from 1ms to 1h (a request taking longer to arrive is stalled).
@@ -266,8 +266,12 @@ pub fn check_pace(count: u64, rate: f64) -> Result<(), String> {
     if secs <= MAX_DURATION.as_secs_f64() {
         return Ok(());
     }
+    // The slowest rate that fits, rounded up to four decimals like the parser's least.
+    let slowest = (count as f64 / MAX_DURATION.as_secs_f64() * 1e4).ceil() / 1e4;
     Err(format!(
-        "--count {count} at --rate {rate} would take past {MAX_DURATION_TEXT}: lower --count or raise --rate"
+        "--count {count} at --rate {rate} would take past {MAX_DURATION_TEXT}: \
+         for that many events give a --rate from {slowest} to {}",
+        RATE_RANGE.1
     ))
 }
 
@@ -437,7 +441,164 @@ mod tests {
         );
         assert!(e.ends_with("from 0 to 724629"), "{e}");
         assert!(check_pace(1, 0.0001).is_ok());
-        assert!(check_pace(MAX_COUNT, 0.0001).is_err());
+        let e = check_pace(MAX_COUNT, 0.0001).unwrap_err();
+        assert!(e.ends_with("give a --rate from 0.3169 to 1000000"), "{e}");
+        assert!(check_pace(MAX_COUNT, 0.3169).is_ok());
         assert!(check_pace(MAX_COUNT, 1000.0).is_ok());
+    }
+
+    /// Property tests: no parser panics on any input, and nothing a parser
+    /// accepts makes the time arithmetic built on it panic or pass year 9999.
+    mod properties {
+        use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+        use clap::CommandFactory;
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use crate::emulator::{clock, engine, validate};
+        use crate::payload;
+        use crate::send::pacer::Pacer;
+
+        /// Strings near the edges a flag value can take: numbers of every size and
+        /// sign, with and without units, and arbitrary text.
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<f64>().prop_map(|f| f.to_string()),
+                any::<i64>().prop_map(|n| n.to_string()),
+                any::<u64>().prop_map(|n| n.to_string()),
+                (0u32..2_000_000).prop_map(|n| n.to_string()),
+                (0.0f64..2_000_000.0).prop_map(|f| f.to_string()),
+                (-400i32..400).prop_map(|e| format!("1e{e}")),
+                ("[0-9]{1,24}(\\.[0-9]{1,6})?", "|ns|us|ms|s|m|h|d|w|M|y|B|KiB|MiB|GiB|TiB|PiB|EiB")
+                    .prop_map(|(n, u)| format!("{n}{u}")),
+                "[0-9a-z ,.:=*_-]{0,40}",
+                any::<String>(),
+            ]
+        }
+
+        /// A command line for every value-taking argument of every command: its
+        /// words before and after the value.
+        fn every_argument() -> Vec<(Vec<String>, String)> {
+            let root = crate::cli::Cli::command();
+            let mut out = Vec::new();
+            let mut add = |words: Vec<String>, arg: &clap::Arg| {
+                if !arg.get_action().takes_values() {
+                    return;
+                }
+                match arg.get_long() {
+                    Some(long) => out.push((words, format!("--{long}="))),
+                    None => out.push(([words, vec!["--".to_string()]].concat(), String::new())),
+                }
+            };
+            for arg in root.get_arguments() {
+                add(vec!["scopien-hooks".into()], arg);
+            }
+            for sub in root.get_subcommands() {
+                for arg in sub.get_arguments() {
+                    add(vec!["scopien-hooks".into(), sub.get_name().into()], arg);
+                }
+            }
+            out
+        }
+
+        type DurationParser = fn(&str) -> Result<Duration, String>;
+
+        /// A time `d` from now, as the wire formats write it; it must stay in range.
+        fn lands_before_year_10000(d: Duration) {
+            let at = SystemTime::now().checked_add(d).expect("the clock holds it");
+            let text = payload::timestamp_at(at);
+            assert!(text.as_str() < "9999-12-31T23:59:59Z", "{d:?} lands at {text}");
+            assert!(tokio::time::Instant::now().checked_add(d).is_some());
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn no_parser_panics(values in proptest::collection::vec(value(), 1..4)) {
+                let arguments = every_argument();
+                prop_assert!(arguments.len() > 60, "every command's flags are listed");
+                let mut cli = crate::cli::Cli::command();
+                for (words, flag) in &arguments {
+                    for v in &values {
+                        let mut line = words.clone();
+                        line.push(format!("{flag}{v}"));
+                        // A panic fails the property; a refusal is an answer.
+                        let _ = cli.try_get_matches_from_mut(line);
+                    }
+                }
+            }
+
+            #[test]
+            fn accepted_durations_stay_in_range(v in value()) {
+                let parsers: [DurationParser; 6] =
+                    [parse_duration, parse_timeout, parse_tolerance, parse_interval, parse_read_timeout, parse_retain];
+                for parse in parsers {
+                    if let Ok(d) = parse(&v) {
+                        prop_assert!(d <= MAX_DURATION);
+                        lands_before_year_10000(d);
+                        // Retention and tolerance look back from now.
+                        prop_assert!(SystemTime::now().checked_sub(d).is_some_and(|t| t > UNIX_EPOCH));
+                        // The emulator's attempt deadline and lease, in Unix milliseconds.
+                        let lease = clock::now_ms().saturating_add(clock::millis(d.saturating_add(Duration::from_secs(30))));
+                        prop_assert!(clock::rfc3339(lease).as_str() < "9999");
+                    }
+                }
+            }
+
+            #[test]
+            fn accepted_rates_and_counts_pace_without_overflow(rate in value(), count in value(), batch in value()) {
+                if let (Ok(rate), Ok(count)) = (parse_rate(&rate), parse_count(&count)) {
+                    let pacer = Pacer::new(rate);
+                    let now = tokio::time::Instant::now();
+                    let events = parse_batch(&batch).unwrap_or(1);
+                    let first = pacer.reserve(now, events);
+                    let second = pacer.reserve(now, events);
+                    prop_assert!(first <= second);
+                    if check_pace(count, rate).is_ok() {
+                        lands_before_year_10000(Duration::from_secs_f64(count as f64 / rate));
+                    }
+                }
+            }
+
+            #[test]
+            fn accepted_schedules_and_scales_retry_before_year_10000(schedule in value(), scale in value()) {
+                let schedule = parse_schedule(&schedule).unwrap_or_default();
+                if let Ok(scale) = parse_scale(&scale) {
+                    // send-test: the waits one after another.
+                    if check_time_scale(scale, schedule.span(), "the retry schedule").is_ok() {
+                        let mut total = Duration::ZERO;
+                        for n in 1..=schedule.attempts() {
+                            total = total.saturating_add(schedule.wait_before(n, scale).unwrap());
+                        }
+                        lands_before_year_10000(total);
+                    }
+                    // The emulator: each attempt's next retry and a day's batch wait.
+                    let longest = Schedule::default().span().max(Duration::from_secs(validate::MAX_WAIT_TIME));
+                    if check_time_scale(scale, longest, "the longest wait").is_ok() {
+                        for attempt in 1..=6 {
+                            if let engine::Decision::Retry(wait) = engine::decide(&Schedule::default(), scale, attempt, Some(500)) {
+                                lands_before_year_10000(wait);
+                                let at = clock::now_ms().saturating_add(clock::millis(wait));
+                                prop_assert!(clock::rfc3339(at).as_str() < "9999");
+                            }
+                        }
+                        lands_before_year_10000(crate::retry::scale_duration(Duration::from_secs(validate::MAX_WAIT_TIME), scale));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn out_of_range_times_are_written_as_the_nearest_one() {
+            // What a due time past the year 9999 or before 1970 would show, were one computed.
+            assert_eq!(clock::rfc3339(i64::MAX), "9999-12-31T23:59:59Z");
+            assert_eq!(clock::rfc3339(-5), "1970-01-01T00:00:00Z");
+            let far = Pacer::new(f64::MIN_POSITIVE);
+            let now = tokio::time::Instant::now();
+            far.reserve(now, usize::MAX);
+            assert!(far.reserve(now, 1) > now);
+        }
     }
 }

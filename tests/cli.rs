@@ -396,3 +396,136 @@ fn provider_schemes_refuse_what_they_cannot_do() {
         .code(2)
         .stderr(predicate::str::contains("not valid base64"));
 }
+
+/// Values no numeric or duration flag takes: negative, NaN, infinite, past what a
+/// clock can hold, not numbers at all.
+const NEVER: &[&str] =
+    &["-1", "-0.5", "NaN", "inf", "-inf", "1e300", "99999999999999999999", "1000000000h", "many"];
+/// Values a flag takes only where zero means something.
+const ZERO: &[&str] = &["0", "0s", "1e-300"];
+
+/// Where each numeric flag is reached, and whether zero is one of its values.
+const NUMERIC_FLAGS: &[(&[&str], &str, bool)] = &[
+    (&["send-test", "http://127.0.0.1:9/"], "--count", false),
+    (&["send-test", "http://127.0.0.1:9/"], "--concurrency", false),
+    (&["send-test", "http://127.0.0.1:9/"], "--rate", false),
+    (&["send-test", "http://127.0.0.1:9/"], "--batch", false),
+    (&["send-test", "http://127.0.0.1:9/"], "--timeout", false),
+    (&["send-test", "http://127.0.0.1:9/"], "--time-scale", true),
+    (&["send-test", "http://127.0.0.1:9/", "--retry"], "--retry-schedule", true),
+    (&["replay", "saved.ndjson", "--to", "http://127.0.0.1:9/"], "--rate", false),
+    (&["replay", "saved.ndjson", "--to", "http://127.0.0.1:9/"], "--timeout", false),
+    (&["listen"], "--port", true),
+    (&["listen"], "--respond-status", false),
+    (&["listen"], "--respond-delay", true),
+    (&["listen"], "--fail-first", true),
+    (&["listen"], "--tolerance", false),
+    (&["listen"], "--max-body", false),
+    (&["listen"], "--max-events", false),
+    (&["listen"], "--timeout", false),
+    (&["listen"], "--forward-timeout", false),
+    (&["listen"], "--read-timeout", false),
+    (&["listen"], "--max-connections", false),
+    (&["emulate", "--in-memory"], "--port", true),
+    (&["emulate", "--in-memory"], "--time-scale", true),
+    (&["emulate", "--in-memory"], "--delivery-timeout", false),
+    (&["emulate", "--in-memory"], "--max-rate", true),
+    (&["emulate", "--in-memory"], "--read-timeout", false),
+    (&["emulate", "--in-memory"], "--max-connections", false),
+    (&["trigger", "lead.created"], "--count", false),
+    (&["verify", "--signature", "sha256=00", "--secret", "s"], "--tolerance", false),
+    (&["sign", "--secret", "s", "--scheme", "stripe"], "--timestamp", true),
+    (&["create", "--url", "https://example.com/h", "--event", "*", "--batch"], "--max-batch-size", false),
+    (&["create", "--url", "https://example.com/h", "--event", "*", "--batch"], "--max-wait-time", true),
+    (&["update", "wh_abc", "--batch"], "--max-batch-size", false),
+    (&["update", "wh_abc", "--batch"], "--max-wait-time", true),
+    (&["list"], "--limit", false),
+    (&["deliveries", "wh_abc"], "--limit", false),
+    (&["deliveries", "wh_abc", "--follow"], "--interval", false),
+];
+
+/// Runs a command line that must be refused before any work: exit 2, one
+/// `error:` line naming `flag` and a range, no panic anywhere. Returns the error line.
+fn refused(args: &[&str], flag: &str) -> String {
+    let out = common::run(cmd(), args);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 2, "{args:?}: {all}");
+    assert!(!all.contains("panicked"), "{args:?}: {all}");
+    let errors: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{args:?}: {}", out.stderr);
+    let line = errors[0];
+    assert!(line.contains(flag), "{args:?}: the error names {flag}: {line}");
+    assert!(line.contains(" from ") && line.contains(" to "), "{args:?}: the error gives the range: {line}");
+    line.to_string()
+}
+
+#[test]
+fn numeric_extremes_are_usage_errors_naming_the_flag_and_its_range() {
+    for (prefix, flag, zero_ok) in NUMERIC_FLAGS {
+        let zeros = if *zero_ok { &[][..] } else { ZERO };
+        for value in NEVER.iter().chain(zeros) {
+            // Both spellings: `--flag -1` must not be taken for a flag named -1.
+            let mut args = prefix.to_vec();
+            args.extend([*flag, *value]);
+            refused(&args, flag);
+            let joined = format!("{flag}={value}");
+            let mut args = prefix.to_vec();
+            args.push(&joined);
+            refused(&args, flag);
+        }
+    }
+}
+
+#[test]
+fn the_messages_say_what_is_allowed() {
+    let line = refused(&["send-test", "http://127.0.0.1:9/", "--count", "-1"], "--count");
+    assert!(line.ends_with("give a whole number from 1 to 1000000000"), "{line}");
+    let line = refused(&["send-test", "http://127.0.0.1:9/", "--rate", "1e-300"], "--rate");
+    assert!(line.ends_with("from 0.0001 to 1000000"), "{line}");
+    let line = refused(&["listen", "--timeout", "1000000000h"], "--timeout");
+    assert!(line.contains("from 1ms to 100y"), "{line}");
+    let line = refused(&["listen", "--respond-status", "150"], "--respond-status");
+    assert!(line.ends_with("from 200 to 599"), "{line}");
+}
+
+#[test]
+fn flags_that_combine_are_checked_together() {
+    // Each value is in range; what they make together is not.
+    let url = "http://127.0.0.1:9/";
+    let line = refused(&["send-test", url, "--retry", "--time-scale", "1000000"], "--time-scale");
+    assert!(line.contains("retry schedule") && line.ends_with("from 0 to 724629"), "{line}");
+    refused(&["send-test", url, "--retry", "--retry-schedule", "0,60y,50y"], "--time-scale");
+    let line = refused(&["send-test", url, "--count", "1000000000", "--rate", "0.0001"], "--count");
+    assert!(line.contains("--rate"), "{line}");
+    let line = refused(&["emulate", "--in-memory", "--port", "0", "--time-scale", "1000000"], "--time-scale");
+    assert!(line.ends_with("from 0 to 36525"), "{line}");
+}
+
+#[test]
+fn the_ends_of_each_range_are_accepted() {
+    // A dry run checks everything and sends nothing.
+    let url = "http://127.0.0.1:9/";
+    common::run(
+        cmd(),
+        &[
+            "send-test",
+            url,
+            "--dry-run",
+            "--count",
+            "1000000000",
+            "--rate",
+            "1000000",
+            "--timeout",
+            "100y",
+            "--retry",
+            "--retry-schedule",
+            "0,100y",
+            "--time-scale",
+            "1",
+            "--concurrency",
+            "10000",
+        ],
+    )
+    .ok();
+    common::run(cmd(), &["send-test", url, "--dry-run", "--rate", "0.0001", "--time-scale", "0"]).ok();
+}

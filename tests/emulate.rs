@@ -909,3 +909,23 @@ fn stalled_requests_get_the_408_envelope_while_the_api_answers() {
     }
     assert_eq!(api.get("/webhooks").0, 200);
 }
+
+#[test]
+fn the_largest_time_scale_schedules_retries_without_a_panic() {
+    // 36525 puts the 1 h wait at about 4 years and a day's batch wait at 100 years.
+    let emu = quick("36525");
+    let api = Api::new(&emu);
+    let rx = TestServer::start(|_| Reply::text(500, "kaput"));
+    let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    api.emit("lead.created", None);
+    let first = |log: &[Value]| log.iter().find(|d| d["attempt"] == 1 && d["status"] == "failed").cloned();
+    let log = api.wait_log(&id(&hook), |log| first(log).is_some());
+    let failed = first(&log).unwrap();
+    let next = failed["nextRetryAt"].as_str().expect("the failed attempt has its retry time");
+    let year: i32 = next[..4].parse().unwrap();
+    assert!((2026..10000).contains(&year), "{next}");
+    emu.signal("TERM");
+    let (status, _, err) = emu.wait();
+    assert!(status.success(), "{status:?}");
+    assert!(err.iter().all(|l| !l.contains("panicked")), "{err:#?}");
+}
