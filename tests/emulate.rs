@@ -83,6 +83,7 @@ on_each_store!(
     deliveries_are_paced_at_100_events_per_second_per_webhook,
     a_test_send_reports_the_failed_attempt_and_keeps_retrying,
     a_retried_post_with_the_same_idempotency_key_emits_once,
+    the_largest_time_scale_schedules_retries_without_a_panic,
 );
 
 /// A small client for the emulator's API.
@@ -910,10 +911,9 @@ fn stalled_requests_get_the_408_envelope_while_the_api_answers() {
     assert_eq!(api.get("/webhooks").0, 200);
 }
 
-#[test]
-fn the_largest_time_scale_schedules_retries_without_a_panic() {
+fn the_largest_time_scale_schedules_retries_without_a_panic(store: Store) {
     // 36525 puts the 1 h wait at about 4 years and a day's batch wait at 100 years.
-    let emu = quick("36525");
+    let emu = quick(store, "36525");
     let api = Api::new(&emu);
     let rx = TestServer::start(|_| Reply::text(500, "kaput"));
     let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
