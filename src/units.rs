@@ -148,7 +148,7 @@ fn show_size(n: u64) -> String {
     let unit = ["GiB", "MiB", "KiB"]
         .into_iter()
         .zip([30, 20, 10])
-        .find(|(_, shift)| n >= 1 << shift && n % (1 << shift) == 0);
+        .find(|(_, shift)| n >= 1 << shift && n.is_multiple_of(1 << shift));
     match unit {
         Some((name, shift)) => format!("{}{name}", n >> shift),
         None => format!("{n}B"),
