@@ -437,12 +437,16 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__emulate)
-            opts="-v -q -y -h -V --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --read-timeout --max-connections --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-y -v -q -h -V --api-key --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --read-timeout --max-connections --api-base --profile --config --yes --json --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -472,10 +476,6 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --max-connections)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --api-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

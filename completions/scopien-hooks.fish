@@ -401,6 +401,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand logout" -s q
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand logout" -s y -l yes -d 'Never prompt; assume yes where a confirmation is asked'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-key -d 'The key clients must send; every other key gets 401 [default: sk_test_emulator]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l host -d 'Address to bind' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l port -d 'Port to bind (0: any free port)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l db -d 'SQLite file, or a postgres:// URL shared by several emulators (env SCOPIEN_EMULATOR_DB) [default: a file in the user\'s data directory]' -r -F
@@ -409,18 +410,17 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l 
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-rate -d 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l read-timeout -d 'Answer 408 to a request whose headers or body take longer than DUR to arrive' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-connections -d 'Most connections open at once (the rest wait to be accepted)' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-key -d 'API key for the management API [env: SCOPIEN_API_KEY]' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-base -d 'Base URL of the management API [env: SCOPIEN_API_BASE] [default: https://api.scopien.com/v1]' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l profile -d 'Config profile to use [env: SCOPIEN_PROFILE] [default: default]' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l config -d 'Config file [env: SCOPIEN_CONFIG] [default: $XDG_CONFIG_HOME/scopien-hooks/config.toml]' -r -F
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-base -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l profile -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l config -r -F
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l in-memory -d 'Keep everything in memory (nothing survives a restart)'
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s y -l yes
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l json -d 'Print machine-readable JSON on stdout (NDJSON for streams)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s v -l verbose -d 'Show more detail (HTTP traces with -v)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s q -l quiet -d 'Print only results and errors'
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s y -l yes -d 'Never prompt; assume yes where a confirmation is asked'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand trigger" -l data -d 'JSON merge-patch applied to the sample `data` (inline JSON or @file)' -r

@@ -473,6 +473,9 @@ pub struct RedeliverArgs {
 /// `emulate`
 #[derive(Debug, Args)]
 pub struct EmulateArgs {
+    /// The key clients must send; every other key gets 401 [default: sk_test_emulator]
+    #[arg(long, value_name = "KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
     /// Address to bind
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
@@ -497,6 +500,36 @@ pub struct EmulateArgs {
     pub max_rate: u32,
     #[command(flatten)]
     pub serve: ServeArgs,
+    #[command(flatten)]
+    pub unused: EmulateUnused,
+}
+
+/// The global options `emulate` has no use for, declared here so that they are
+/// not offered in its help; given after `emulate`, they are refused.
+#[derive(Debug, Args)]
+pub struct EmulateUnused {
+    #[arg(long, hide = true, value_name = "URL")]
+    pub api_base: Option<String>,
+    #[arg(long, hide = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    #[arg(long, hide = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[arg(short = 'y', long, hide = true)]
+    pub yes: bool,
+}
+
+impl EmulateUnused {
+    /// The first of these options given, spelled as on the command line.
+    pub fn given(&self) -> Option<&'static str> {
+        [
+            (self.api_base.is_some(), "--api-base"),
+            (self.profile.is_some(), "--profile"),
+            (self.config.is_some(), "--config"),
+            (self.yes, "--yes"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
 }
 
 /// How `listen` and `emulate` treat slow clients.

@@ -73,6 +73,8 @@ pub struct Settings {
     pub config: ConfigFile,
     /// Why the config file could not be used, raised only by commands that need it.
     pub config_error: Option<Error>,
+    /// The profile asked for by name is not in the config file (raised like `config_error`).
+    pub profile_error: Option<Error>,
     /// `--json`.
     pub json: bool,
     /// `--color`.
@@ -99,6 +101,8 @@ impl Settings {
             Ok(c) => (c, None),
             Err(e) => (ConfigFile::default(), Some(e)),
         };
+        let profile_error =
+            config_error.is_none().then(|| missing_profile(&config, &profile, &config_path.value)).flatten();
         let from_profile = config.profile(&profile.value).cloned().unwrap_or_default();
         let api_key = pick(global.api_key.clone(), env::var(env::API_KEY))
             .or_else(|| from_profile.api_key.clone().map(|value| Sourced { value, source: Source::Profile }));
@@ -120,6 +124,7 @@ impl Settings {
             config_path,
             config,
             config_error,
+            profile_error,
             json: global.json,
             color: global.color,
             verbosity,
@@ -132,9 +137,10 @@ impl Settings {
         Printer::new(self.json, self.color, self.verbosity)
     }
 
-    /// The config file, or the error that made it unusable.
+    /// The config file, or the error that made it unusable (a broken file, or
+    /// no such profile in it).
     pub fn config_file(&self) -> Result<&ConfigFile> {
-        match &self.config_error {
+        match self.config_error.as_ref().or(self.profile_error.as_ref()) {
             Some(e) => Err(e.clone()),
             None => Ok(&self.config),
         }
@@ -147,6 +153,31 @@ impl Settings {
             Error::usage("no API key: pass --api-key, set SCOPIEN_API_KEY, or run `scopien-hooks login`")
         })
     }
+}
+
+/// A profile asked for by name (`--profile`, `SCOPIEN_PROFILE`) that the file
+/// lacks is a mistake to report, not a reason to fall back to the defaults and
+/// send another profile's requests elsewhere. `login` creates it instead.
+fn missing_profile(config: &ConfigFile, profile: &Sourced<String>, path: &std::path::Path) -> Option<Error> {
+    let default = profile.source == Source::Default || profile.value == env::DEFAULT_PROFILE;
+    if default || config.profile(&profile.value).is_some() {
+        return None;
+    }
+    let given = if profile.source == Source::Flag { "--profile" } else { env::PROFILE };
+    let known: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+    let hint = if known.is_empty() {
+        format!("create it with `scopien-hooks --profile {} login`", profile.value)
+    } else {
+        format!(
+            "profiles there: {}; create this one with `scopien-hooks --profile {} login`",
+            known.join(", "),
+            profile.value
+        )
+    };
+    Some(
+        Error::usage(format!("{given}: no profile '{}' in '{}'", profile.value, path.display()))
+            .with_hint(hint),
+    )
 }
 
 /// The signing secret for commands that take one: `--secret`, else `SCOPIEN_WEBHOOK_SECRET`.

@@ -282,7 +282,7 @@ fn disable_enable_and_delete() {
     assert_eq!(ok(&emu, &["delete", id, "--yes"]).stdout.trim(), format!("Deleted {id}"));
     let gone = run(cli(&emu), &["get", id]);
     assert_eq!(gone.code, 1);
-    assert!(gone.stderr.contains(&format!("webhook {id} not found")), "{}", gone.stderr);
+    assert!(gone.stderr.contains(&format!("no webhook with id '{id}'")), "{}", gone.stderr);
     assert_eq!(ok(&emu, &["list", "--json"]).json(), json!([]));
 }
 

@@ -260,13 +260,18 @@ fn get_redacts_the_secret_unless_asked() {
 }
 
 #[test]
-fn not_found_names_the_webhook() {
+fn not_found_names_the_webhook_in_the_apis_words() {
     let server = TestServer::start(|_| {
         Reply::json(404, json!({"error": {"code": "not_found", "message": "no such webhook"}}))
     });
     let out = run(api(&server), &["get", "wh_missing"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("webhook wh_missing not found"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("webhook wh_missing: the API answered 404 (not_found): no such webhook"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("scopien-hooks list"), "{}", out.stderr);
 }
 
 // ---------------------------------------------------------------- update

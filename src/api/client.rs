@@ -122,7 +122,7 @@ pub enum ClientError {
         code: Option<String>,
         /// The API's message, or the start of the raw body.
         message: String,
-        /// What the request was about (`webhook wh_x`), for "not found".
+        /// What the request was about (`webhook wh_x`), for the hint a 404 calls for.
         resource: Option<String>,
     },
     /// No answer: connection refused, DNS, TLS, timeout.
@@ -141,10 +141,15 @@ pub enum ClientError {
     Invalid(String),
 }
 
+/// The API's own words stay on the line: they say more than any generic
+/// replacement (which field was invalid, what was not found).
 fn api_message(status: u16, code: Option<&str>, message: &str, resource: Option<&str>) -> String {
     match (status, resource) {
-        (404, Some(r)) => format!("{r} not found"),
         (401, _) => format!("the API rejected the API key (401): {message}"),
+        (404, Some(r)) => match code {
+            Some(c) => format!("{r}: the API answered 404 ({c}): {message}"),
+            None => format!("{r}: the API answered 404: {message}"),
+        },
         _ => match code {
             Some(c) => format!("the API answered {status} ({c}): {message}"),
             None => format!("the API answered {status}: {message}"),
@@ -164,16 +169,38 @@ impl From<ClientError> for Error {
             ClientError::Api { status: 404, resource: None, .. } => {
                 Error::failure(message).with_hint("check --api-base (it should end in /v1)")
             }
+            ClientError::Api { status: 404, resource: Some(r), .. } if r.starts_with("delivery") => {
+                Error::failure(message)
+                    .with_hint("`scopien-hooks deliveries WEBHOOK_ID` lists a webhook's delivery ids")
+            }
+            ClientError::Api { status: 404, .. } => {
+                Error::failure(message).with_hint("`scopien-hooks list` shows your webhooks and their ids")
+            }
             ClientError::Api { status: 429, .. } => {
                 Error::failure(message).with_hint("the API is rate limiting; wait a little and try again")
             }
             ClientError::Api { .. } | ClientError::Unexpected(_) => Error::failure(message),
+            ClientError::Network { host, .. } if is_loopback_host(&host) => Error::failure(message)
+                .with_hint(format!(
+                    "nothing answers at {host}: start the emulator with `scopien-hooks emulate`, \
+                     or point --api-base at the URL it prints"
+                )),
             ClientError::Network { .. } => {
                 Error::failure(message).with_hint("check your network connection and --api-base")
             }
             ClientError::Invalid(_) => Error::usage(message),
         }
     }
+}
+
+/// Whether `host` (`name:port`) is this machine: an API base there is an emulator.
+fn is_loopback_host(host: &str) -> bool {
+    let name = host
+        .rsplit_once(':')
+        .map_or(host, |(name, port)| if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host });
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A `data` value as the API sent it, and read into a model.
@@ -687,7 +714,9 @@ mod tests {
             message: "nope".into(),
             resource: Some("webhook wh_x".into()),
         };
-        assert_eq!(e.to_string(), "webhook wh_x not found");
+        assert_eq!(e.to_string(), "webhook wh_x: the API answered 404 (not_found): nope");
+        let e: Error = e.into();
+        assert!(e.hint().unwrap().contains("scopien-hooks list"), "{:?}", e.hint());
         let e: Error =
             ClientError::Api { status: 401, code: None, message: "bad key".into(), resource: None }.into();
         assert_eq!(e.exit_code(), 1);

@@ -1,7 +1,10 @@
 //! `login` and `logout`: the API key in the config profile. The key comes from
-//! `--api-key` or `SCOPIEN_API_KEY` (so CI can log in without a terminal), else a
-//! hidden prompt; it is checked with `GET /webhooks` before anything is saved, and
-//! it is only ever shown redacted.
+//! `--api-key` or `SCOPIEN_API_KEY`, else stdin when it is not a terminal
+//! (`echo KEY | scopien-hooks login`, for CI), else a hidden prompt; it is checked
+//! with `GET /webhooks` before anything is saved, saved with the API base it was
+//! checked against, and only ever shown redacted.
+
+use std::io::{BufRead, IsTerminal, Read};
 
 use serde_json::json;
 
@@ -22,6 +25,7 @@ pub async fn login(ctx: &Context) -> Result<ExitStatus> {
     let mut config = ConfigFile::load(path)?;
     let key = match s.api_key.as_ref().filter(|k| k.source != Source::Profile) {
         Some(k) => k.value.trim().to_string(),
+        None if !std::io::stdin().is_terminal() => key_from_stdin()?,
         None if prompts::interactive(ctx) => Prompter::new(ctx).hidden("API key")?,
         None => {
             return Err(Error::usage("no API key to log in with").with_hint(
@@ -47,11 +51,9 @@ pub async fn login(ctx: &Context) -> Result<ExitStatus> {
     }
     let profile = config.profiles.entry(s.profile.value.clone()).or_default();
     profile.api_key = Some(key.clone());
-    // An --api-base given with login is remembered with the key it was checked against.
-    let saved_base = (s.api_base.source == Source::Flag).then(|| s.api_base.value.clone());
-    if let Some(base) = &saved_base {
-        profile.api_base = Some(base.clone());
-    }
+    // The key goes with the base it was checked against: a key for the emulator
+    // (checked through SCOPIEN_API_BASE, say) must never be sent to another API.
+    profile.api_base = Some(s.api_base.value.clone());
     config.save(path)?;
     if ctx.printer.json() {
         ctx.printer.out_json(&json!({
@@ -67,9 +69,30 @@ pub async fn login(ctx: &Context) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// The first line of stdin (piped or redirected), trimmed; nothing there is the
+/// same usage error as no key at all.
+fn key_from_stdin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().take(MAX_KEY_BYTES).read_line(&mut line).map_err(|e| {
+        Error::usage(format!("cannot read the API key from stdin: {}", crate::error::io_reason(&e)))
+    })?;
+    let key = line.trim();
+    if key.is_empty() {
+        return Err(Error::usage("no API key to log in with: stdin was empty").with_hint(
+            "pass --api-key KEY (or set SCOPIEN_API_KEY), pipe it in (`echo KEY | scopien-hooks login`), \
+             or run on a terminal to be prompted",
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// Longer than any API key; a file piped in by mistake is not read whole.
+const MAX_KEY_BYTES: u64 = 4096;
+
 /// `logout`: removes the key from the profile, keeping its other settings.
 pub fn logout(ctx: &Context) -> Result<ExitStatus> {
     let s = &ctx.settings;
+    s.config_file()?;
     let path = &s.config_path.value;
     let mut config = ConfigFile::load(path)?;
     let removed = config.profiles.get_mut(&s.profile.value).and_then(|p| p.api_key.take());

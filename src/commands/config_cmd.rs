@@ -19,6 +19,9 @@ fn source_name(s: Source) -> &'static str {
 /// Prints the settings; the API key is redacted.
 pub fn run(ctx: &Context) -> Result<ExitStatus> {
     let s = &ctx.settings;
+    if let Some(e) = &s.profile_error {
+        return Err(e.clone());
+    }
     let key = s.api_key.as_ref().map(|k| (redact(&k.value), source_name(k.source)));
     if ctx.printer.json() {
         ctx.printer.out_json(&json!({

@@ -15,10 +15,16 @@ use crate::units;
 
 /// Checks the flags, picks the key and the database, and serves.
 pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
+    if let Some(flag) = args.unused.given() {
+        return Err(Error::usage(format!("emulate does not use {flag}"))
+            .with_hint("the emulator serves its own API: --host, --port and --api-key set it up"));
+    }
     // Only an explicit flag counts: the environment and the profile hold real keys.
-    let api_key = match &ctx.settings.api_key {
-        Some(k) if k.source == Source::Flag => k.value.clone(),
-        _ => DEFAULT_API_KEY.to_string(),
+    let global_flag = ctx.settings.api_key.as_ref().filter(|k| k.source == Source::Flag);
+    let api_key = match (&args.api_key, global_flag) {
+        (Some(k), _) => k.clone(),
+        (None, Some(k)) => k.value.clone(),
+        (None, None) => DEFAULT_API_KEY.to_string(),
     };
     if api_key.trim().is_empty() || api_key.chars().any(char::is_whitespace) {
         return Err(Error::usage("--api-key must be a non-empty key without spaces"));

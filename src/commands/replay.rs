@@ -28,11 +28,17 @@ pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
     let input: Input = if args.file == Path::new("-") {
         Box::new(std::io::Cursor::new(read_payload(None)?))
     } else {
-        Box::new(
-            tokio::fs::File::open(&args.file)
-                .await
-                .map_err(|e| Error::unreadable("saved deliveries", &args.file, &e))?,
-        )
+        Box::new(tokio::fs::File::open(&args.file).await.map_err(|e| {
+            let err = Error::unreadable("saved deliveries", &args.file, &e);
+            if e.kind() == std::io::ErrorKind::NotFound {
+                err.with_hint(format!(
+                    "`scopien-hooks listen --save {}` writes each delivery it receives there",
+                    args.file.display()
+                ))
+            } else {
+                err
+            }
+        })?)
     };
     let replay = Replay {
         target,

@@ -1,0 +1,214 @@
+//! Errors that point to the fix: each failure's line and hint send the user the
+//! right way (the API's own words, the profile that is missing, the emulator
+//! that is not running, the file `listen --save` would have written).
+
+mod common;
+
+use common::{Dir, Reply, TestServer, closed_port, cmd, run};
+use serde_json::json;
+
+const KEY: &str = "sk_test_messages0000001234";
+
+fn api(server: &TestServer) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.args(["--api-base", &server.url("/v1"), "--api-key", KEY]);
+    c
+}
+
+fn hint(stderr: &str) -> &str {
+    stderr.lines().find_map(|l| l.strip_prefix("hint: ")).unwrap_or_else(|| panic!("no hint in {stderr}"))
+}
+
+fn error(stderr: &str) -> &str {
+    stderr.lines().find_map(|l| l.strip_prefix("error: ")).unwrap_or_else(|| panic!("no error in {stderr}"))
+}
+
+// ---------------------------------------------------------------- the API's own words
+
+#[test]
+fn api_errors_keep_the_apis_message() {
+    let server = TestServer::start(|r| match r.path.as_str() {
+        p if p.starts_with("/v1/webhooks/wh_gone") => Reply::json(
+            404,
+            json!({"error": {"code": "not_found", "message": "webhook wh_gone was deleted on 2026-01-02"}}),
+        ),
+        "/v1/deliveries/dlv_gone/retry" => {
+            Reply::json(404, json!({"error": {"code": "not_found", "message": "no delivery dlv_gone here"}}))
+        }
+        "/v1/webhooks" => Reply::json(
+            422,
+            json!({"error": {"code": "invalid_url", "message": "url must not point at a private network"}}),
+        ),
+        _ => Reply::text(409, "conflict: webhook is being edited elsewhere"),
+    });
+    let out = run(api(&server), &["get", "wh_gone"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("webhook wh_gone was deleted on 2026-01-02"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("scopien-hooks list"), "{}", out.stderr);
+    for verb in ["disable", "enable", "deliveries"] {
+        let out = run(api(&server), &[verb, "wh_gone"]);
+        assert_eq!(out.code, 1, "{verb}: {}", out.stderr);
+        assert!(error(&out.stderr).contains("was deleted on 2026-01-02"), "{verb}: {}", out.stderr);
+        assert!(hint(&out.stderr).contains("scopien-hooks list"), "{verb}: {}", out.stderr);
+    }
+
+    let out = run(api(&server), &["redeliver", "dlv_gone"]);
+    assert_eq!(out.code, 1);
+    assert!(error(&out.stderr).contains("no delivery dlv_gone here"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("scopien-hooks deliveries"), "{}", out.stderr);
+
+    let out = run(api(&server), &["create", "--url", "https://example.com/h", "--event", "*"]);
+    assert_eq!(out.code, 1);
+    assert!(error(&out.stderr).contains("url must not point at a private network"), "{}", out.stderr);
+
+    // No envelope: the raw body.
+    let out = run(api(&server), &["get", "wh_busy"]);
+    assert_eq!(out.code, 1);
+    assert!(error(&out.stderr).contains("conflict: webhook is being edited elsewhere"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------- profiles
+
+#[test]
+fn an_unknown_profile_is_a_usage_error() {
+    let server = TestServer::start(|_| Reply::json(200, json!({"data": [], "hasMore": false})));
+    let dir = Dir::new();
+    let config =
+        dir.write("config.toml", format!("[default]\napi_key = \"{KEY}\"\n[work]\napi_key = \"{KEY}\"\n"));
+    let config = config.to_str().unwrap();
+    let base = server.url("/v1");
+    for args in [
+        vec!["--profile", "wrok", "list"],
+        vec!["--profile", "wrok", "get", "wh_abc"],
+        vec!["--profile", "wrok", "deliveries", "wh_abc"],
+        vec!["--profile", "wrok", "send-test", "wh_abc"],
+        vec!["--profile", "wrok", "config"],
+        vec!["--profile", "wrok", "logout"],
+        vec!["--profile", "wrok", "trigger", "lead.created"],
+    ] {
+        let out = run(cmd(), &[&["--config", config, "--api-base", &base][..], &args].concat());
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        let line = error(&out.stderr);
+        assert!(line.contains("wrok") && line.contains("--profile"), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{}", out.stderr);
+    }
+    assert!(server.requests().is_empty(), "nothing was sent with the defaults");
+
+    let mut env = cmd();
+    env.env("SCOPIEN_PROFILE", "wrok");
+    let out = run(env, &["--config", config, "--api-base", &base, "list"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("SCOPIEN_PROFILE"), "{}", out.stderr);
+
+    // The profiles the file has, and the default one even when absent, work.
+    let out = run(cmd(), &["--config", config, "--api-base", &base, "--profile", "work", "list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let empty = dir.write("empty.toml", "");
+    let out =
+        run(cmd(), &["--config", empty.to_str().unwrap(), "--api-base", &base, "--api-key", KEY, "list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(cmd(), &["--config", empty.to_str().unwrap(), "--profile", "default", "config"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------- login
+
+#[test]
+fn login_saves_the_base_it_checked_and_reads_the_key_from_stdin() {
+    let server = TestServer::start(|r| {
+        if r.header("authorization") == format!("Bearer {KEY}") {
+            Reply::json(200, json!({"data": [], "hasMore": false, "nextCursor": null}))
+        } else {
+            Reply::json(401, json!({"error": {"code": "unauthorized", "message": "Invalid API key"}}))
+        }
+    });
+    let dir = Dir::new();
+    let config = dir.path("cfg/config.toml");
+    let base = server.url("/v1");
+
+    // The base comes from the environment; the key from a pipe; the profile is new.
+    let mut login = cmd();
+    login.env("SCOPIEN_CONFIG", &config).env("SCOPIEN_API_BASE", &base).write_stdin(format!("{KEY}\n"));
+    let out = run(login, &["--profile", "emu", "login"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains(KEY) && !out.stderr.contains(KEY));
+    let text = std::fs::read_to_string(&config).unwrap();
+    let saved: toml::Table = text.parse().unwrap();
+    assert_eq!(saved["emu"]["api_key"].as_str(), Some(KEY), "{text}");
+    assert_eq!(saved["emu"]["api_base"].as_str(), Some(base.as_str()), "{text}");
+
+    // Later commands, with no flag and no env, go to the base the key was checked against.
+    let before = server.requests().len();
+    let mut list = cmd();
+    list.env("SCOPIEN_CONFIG", &config);
+    let out = run(list, &["--profile", "emu", "--json", "list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), before + 1);
+    assert_eq!(reqs.last().unwrap().header("authorization"), format!("Bearer {KEY}"));
+
+    // A flag still wins over the saved base.
+    let closed = closed_port();
+    let mut flag = cmd();
+    flag.env("SCOPIEN_CONFIG", &config);
+    let out =
+        run(flag, &["--profile", "emu", "--api-base", &format!("http://127.0.0.1:{closed}/v1"), "list"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).contains(&format!("127.0.0.1:{closed}")), "{}", out.stderr);
+
+    // An empty pipe is the usual "no key" usage error; nothing is written.
+    let other = dir.path("other.toml");
+    let mut empty = cmd();
+    empty.env("SCOPIEN_CONFIG", &other).write_stdin("");
+    let out = run(empty, &["--api-base", &base, "login"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("--api-key"), "{}", out.stderr);
+    assert!(!other.exists());
+}
+
+// ---------------------------------------------------------------- where to go next
+
+#[test]
+fn refused_on_a_local_api_base_points_at_the_emulator() {
+    let closed = closed_port();
+    let mut c = cmd();
+    c.args(["--api-base", &format!("http://127.0.0.1:{closed}/v1"), "--api-key", KEY]);
+    let out = run(c, &["list"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("scopien-hooks emulate"), "{}", out.stderr);
+    assert!(!out.stderr.contains("network connection"), "{}", out.stderr);
+
+    let mut c = cmd();
+    c.args(["--api-base", &format!("http://localhost:{closed}/v1")]);
+    let out = run(c, &["trigger", "lead.created"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("scopien-hooks emulate"), "{}", out.stderr);
+}
+
+#[test]
+fn a_missing_replay_file_points_at_listen_save() {
+    let dir = Dir::new();
+    let file = dir.path("deliveries.ndjson");
+    let out = run(cmd(), &["replay", file.to_str().unwrap(), "--to", "http://127.0.0.1:9/"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("deliveries.ndjson"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("listen --save"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------- emulate --help
+
+#[test]
+fn emulate_help_lists_only_what_emulate_uses() {
+    let out = run(cmd(), &["emulate", "--help"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let help = &out.stdout;
+    for unused in ["--api-base", "--profile", "--config", "[env: SCOPIEN_API_KEY]", "--yes"] {
+        assert!(!help.contains(unused), "{unused} in:\n{help}");
+    }
+    for used in ["--api-key", "sk_test_emulator", "--host", "--port", "--db", "--time-scale", "--json"] {
+        assert!(help.contains(used), "{used} missing from:\n{help}");
+    }
+    let out = run(cmd(), &["emulate", "--api-base", "http://127.0.0.1:1/v1", "--in-memory", "--port", "0"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("--api-base"), "{}", out.stderr);
+}
