@@ -687,13 +687,7 @@ fn the_api_key_never_appears_in_output() {
 
 #[test]
 fn login_checks_the_key_then_saves_it_privately() {
-    let server = TestServer::start(|r| {
-        if r.header("authorization") == format!("Bearer {KEY}") {
-            Reply::json(200, json!({"data": [], "hasMore": false, "nextCursor": null}))
-        } else {
-            Reply::json(401, json!({"error": {"code": "unauthorized", "message": "Invalid API key"}}))
-        }
-    });
+    let server = TestServer::accepting_key(KEY);
     let dir = Dir::new();
     let config = dir.path("cfg/config.toml");
     let base = server.url("/v1");

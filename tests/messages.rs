@@ -115,13 +115,7 @@ fn an_unknown_profile_is_a_usage_error() {
 
 #[test]
 fn login_saves_the_base_it_checked_and_reads_the_key_from_stdin() {
-    let server = TestServer::start(|r| {
-        if r.header("authorization") == format!("Bearer {KEY}") {
-            Reply::json(200, json!({"data": [], "hasMore": false, "nextCursor": null}))
-        } else {
-            Reply::json(401, json!({"error": {"code": "unauthorized", "message": "Invalid API key"}}))
-        }
-    });
+    let server = TestServer::accepting_key(KEY);
     let dir = Dir::new();
     let config = dir.path("cfg/config.toml");
     let base = server.url("/v1");

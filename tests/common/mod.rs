@@ -233,6 +233,22 @@ impl TestServer {
 
     /// Expects exactly `n` requests by the end of the test: dropping the server
     /// waits (bounded) for them and fails the test on any other count.
+    /// A management API whose `GET /webhooks` answers an empty page to `key` and
+    /// 401 to any other key (what `login` checks a key with).
+    pub fn accepting_key(key: &str) -> TestServer {
+        let expected = format!("Bearer {key}");
+        TestServer::start(move |r| {
+            if r.header("authorization") == expected {
+                Reply::json(200, serde_json::json!({"data": [], "hasMore": false, "nextCursor": null}))
+            } else {
+                Reply::json(
+                    401,
+                    serde_json::json!({"error": {"code": "unauthorized", "message": "Invalid API key"}}),
+                )
+            }
+        })
+    }
+
     pub fn expect(mut self, n: usize) -> TestServer {
         self.expected = Some(n);
         self
