@@ -332,7 +332,7 @@ fn send_test_deliveries_and_redeliver() {
 
     let bad = run(cli(&emu), &["redeliver", "dlv_doesNotExist123"]);
     assert_eq!(bad.code, 1);
-    assert!(bad.stderr.contains("not found"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("no delivery with id 'dlv_doesNotExist123'"), "{}", bad.stderr);
     let bad = run(cli(&emu), &["redeliver", "wh_notADelivery"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
