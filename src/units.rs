@@ -331,6 +331,7 @@ pub fn human_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn durations() {
@@ -601,6 +602,100 @@ mod tests {
             let now = tokio::time::Instant::now();
             far.reserve(now, usize::MAX);
             assert!(far.reserve(now, 1) > now);
+        }
+    }
+
+    proptest! {
+        /// No string makes a parser panic; each either accepts or explains.
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,40}") {
+            let _ = parse_duration(&s);
+            let _ = parse_schedule(&s);
+            let _ = parse_size(&s);
+            let _ = parse_rate(&s);
+            let _ = parse_scale(&s);
+            let _ = parse_positive_u64(&s);
+            let _ = parse_positive_usize(&s);
+            let _ = parse_header(&s);
+        }
+
+        #[test]
+        fn numeric_parsers_never_panic_on_numberish(s in "[-+]?[0-9.eE]{0,12}(inf|nan|NaN|[a-zA-Z]{0,3})") {
+            let _ = parse_duration(&s);
+            let _ = parse_size(&s);
+            if let Ok(r) = parse_rate(&s) {
+                prop_assert!(r.is_finite() && r > 0.0);
+            }
+            if let Ok(f) = parse_scale(&s) {
+                prop_assert!(f.is_finite() && f >= 0.0);
+            }
+        }
+
+        #[test]
+        fn durations_round_trip(secs in 0u64..10_000_000, nanos in 0u32..1_000_000_000) {
+            let d = Duration::new(secs, nanos);
+            prop_assert_eq!(parse_duration(&humantime::format_duration(d).to_string()), Ok(d));
+            prop_assert_eq!(parse_duration(&secs.to_string()), Ok(Duration::from_secs(secs)));
+            prop_assert_eq!(parse_duration(&format!(" {secs}s ")), Ok(Duration::from_secs(secs)));
+            let _ = human_duration(d);
+        }
+
+        #[test]
+        fn negative_durations_are_refused(secs in 0.001f64..1e12) {
+            prop_assert!(parse_duration(&format!("-{secs}")).is_err(), "accepted");
+        }
+
+        #[test]
+        fn schedules_round_trip(waits in proptest::collection::vec(0u64..100_000, 1..8)) {
+            let text = waits.iter().map(|w| format!("{w}s")).collect::<Vec<_>>().join(",");
+            let schedule = parse_schedule(&text).unwrap();
+            prop_assert_eq!(schedule.attempts(), waits.len());
+            prop_assert_eq!(schedule.0, waits.iter().map(|&w| Duration::from_secs(w)).collect::<Vec<_>>());
+            prop_assert!(parse_schedule(&format!("{text},")).is_err(), "accepted");
+        }
+
+        #[test]
+        fn sizes_round_trip(n in 0u64..(1 << 40)) {
+            prop_assert_eq!(parse_size(&n.to_string()), Ok(n));
+            prop_assert_eq!(parse_size(&format!("{n}KiB")), Ok(n * 1024));
+            prop_assert_eq!(parse_size(&format!("{n} MiB")), Ok(n * 1024 * 1024));
+        }
+
+        #[test]
+        fn rates_and_scales_round_trip(x in 1e-6f64..1e9) {
+            prop_assert_eq!(parse_rate(&x.to_string()), Ok(x));
+            prop_assert_eq!(parse_scale(&x.to_string()), Ok(x));
+            prop_assert!(parse_rate(&format!("-{x}")).is_err(), "accepted");
+            prop_assert!(parse_scale(&format!("-{x}")).is_err(), "accepted");
+        }
+
+        #[test]
+        fn counts_round_trip(n in 1u64..) {
+            prop_assert_eq!(parse_positive_u64(&n.to_string()), Ok(n));
+            prop_assert_eq!(parse_positive_usize(&n.to_string()), usize::try_from(n).map_err(|_| format!("'{n}' is too large")));
+            prop_assert!(parse_positive_u64(&format!("-{n}")).is_err(), "accepted");
+        }
+
+        #[test]
+        fn headers_round_trip(name in "X-[A-Za-z0-9-]{1,20}", value in "[ -~]{0,40}") {
+            let (n, v) = parse_header(&format!("{name}: {value}")).unwrap();
+            prop_assert_eq!(n, name);
+            prop_assert_eq!(v, value.trim());
+        }
+
+        /// Every reserved name is refused, whatever its case.
+        #[test]
+        fn reserved_headers_are_refused(
+            name in proptest::sample::select(vec![
+                "X-Scopien-Signature", "Content-Type", "Content-Length", "Host",
+                "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
+            ]),
+            upper in proptest::collection::vec(any::<bool>(), 20),
+        ) {
+            let cased: String = name.chars().zip(upper.iter().cycle())
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() }).collect();
+            let e = parse_header(&format!("{cased}: x")).unwrap_err();
+            prop_assert!(e.contains("cannot be overridden"), "{}", e);
         }
     }
 }
