@@ -28,6 +28,7 @@ pub mod server;
 pub mod settings;
 pub mod signals;
 pub mod signature;
+pub mod target;
 pub mod units;
 pub mod wire;
 

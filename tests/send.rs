@@ -217,6 +217,32 @@ fn batches_wrap_events_and_count_them() {
 }
 
 #[test]
+fn send_test_and_replay_take_the_forward_to_shorthands() {
+    let server = TestServer::ok();
+    let port = server.addr.port();
+    let forms = [
+        format!("{port}"),
+        format!(":{port}/colon"),
+        format!("{port}/bare"),
+        format!("localhost:{port}/named"),
+    ];
+    for form in &forms {
+        send(form).assert().success();
+    }
+    let paths: Vec<String> = server.wait_for(forms.len()).into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/", "/colon", "/bare", "/named"]);
+    let v = json_out(&mut send(&format!(":{port}/json")), 0);
+    assert_eq!(v["url"], format!("http://localhost:{port}/json"));
+
+    let dir = Dir::new();
+    let file = dir.write("s.ndjson", saved_line("evt_a", "lead.created", "{}", None));
+    cmd().arg("replay").arg(&file).args(["--to", &format!(":{port}/replayed")]).assert().success();
+    let last = server.wait_for(forms.len() + 2).pop().unwrap();
+    assert_eq!(last.path, "/replayed");
+    assert_eq!(last.header("host"), format!("localhost:{port}"));
+}
+
+#[test]
 fn custom_headers_arrive_but_cannot_replace_the_signature() {
     let server = TestServer::ok();
     // By name: every address `localhost` resolves to is tried until one answers.
@@ -395,7 +421,8 @@ fn bad_usage_exits_2() {
         .stderr(predicate::str::contains("unknown event 'lead.craeted'"))
         .stderr(predicate::str::contains("did you mean 'lead.created'"));
     send("ftp://example.com/").assert().code(2).stderr(predicate::str::contains("http://"));
-    send("localhost:3000").assert().code(2);
+    // Without a scheme the port must be given: `example.com/hooks` names no port.
+    send("example.com/hooks").assert().code(2).stderr(predicate::str::contains("is not a URL"));
     send(&url).args(["--count", "0"]).assert().code(2);
     send(&url).args(["--data", "{nope"]).assert().code(2).stderr(predicate::str::contains("not valid JSON"));
     send(&url).args(["--payload", "/nonexistent/body.json"]).assert().code(2);

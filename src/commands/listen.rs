@@ -12,12 +12,13 @@ use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::listen;
 use crate::listen::inspect::store::Bounds;
-use crate::listen::options::{Inspect, Options, Route, Target, VerifyMode};
+use crate::listen::options::{Inspect, Options, Route, VerifyMode};
 use crate::manage::checks;
 use crate::send::generator::Signing;
 use crate::server::Limits;
 use crate::settings;
 use crate::signature::{Scheme, SignatureFormat, Signer};
+use crate::target::Target;
 use crate::{ids, redact};
 
 /// The description the registered webhook carries, so it can be recognised.

@@ -9,13 +9,13 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::input::read_payload;
 use crate::send::generator::Signing;
 use crate::send::replay::{self, Input, Replay};
-use crate::send::target::Target;
 use crate::settings;
 use crate::signature::Scheme;
+use crate::target::Target;
 
 /// Checks the flags, opens the file and runs the replay.
 pub async fn run(args: &ReplayArgs, ctx: &Context) -> Result<ExitStatus> {
-    let target = Target::parse(&args.to)?;
+    let target = Target::parse("--to", &args.to)?;
     // Other providers name their events freely: only Scopien's are checked against the catalog.
     if args.scheme == Scheme::Scopien {
         catalog::validate_patterns(&args.event)?;

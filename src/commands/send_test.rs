@@ -12,10 +12,10 @@ use crate::input::read_payload;
 use crate::payload::{self, Template};
 use crate::send::engine::Plan;
 use crate::send::generator::{Generator, Signing};
-use crate::send::target::Target;
 use crate::send::{self, SendTest, Sent, headers, report, stats};
 use crate::settings;
 use crate::signature::Scheme;
+use crate::target::Target;
 use crate::{units, wire};
 
 /// `send-test TARGET`: a webhook id goes to the API, anything else is a URL.
@@ -38,7 +38,7 @@ pub async fn run(args: &SendTestArgs, ctx: &Context) -> Result<ExitStatus> {
 fn plan(args: &SendTestArgs, ctx: &Context) -> Result<SendTest> {
     let printer = &ctx.printer;
     check_numbers(args)?;
-    let target = Target::parse(&args.target)?;
+    let target = Target::parse("target", &args.target)?;
     catalog::validate_event(&args.event)?;
     let patch = args.data.as_deref().map(payload::read_data_arg).transpose()?;
     let fixed = match &args.payload {

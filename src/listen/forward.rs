@@ -19,9 +19,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use super::options::Target;
 use crate::error::{Error, Result};
 use crate::http::{Failure, FailureKind, Rest, capture};
+use crate::target::Target;
 
 /// The most of an app's answer relayed back; a larger one is a 502.
 pub const MAX_ANSWER: usize = 4 << 20;

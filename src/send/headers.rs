@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
 
-use super::target::Target;
+use crate::target::Target;
 
 /// `scopien-hooks/<version>`.
 pub const USER_AGENT_VALUE: &str = concat!("scopien-hooks/", env!("CARGO_PKG_VERSION"));
@@ -61,7 +61,7 @@ mod tests {
 
     #[test]
     fn defaults_and_custom() {
-        let t = Target::parse("http://127.0.0.1:9/").unwrap();
+        let t = Target::parse("target", "http://127.0.0.1:9/").unwrap();
         let h = build(&t, &[("X-Env".into(), "a".into()), ("x-env".into(), "b".into())]).unwrap();
         assert_eq!(h.map["content-type"], "application/json");
         assert_eq!(h.map["user-agent"], USER_AGENT_VALUE);
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn user_agent_can_be_replaced() {
-        let t = Target::parse("http://127.0.0.1:9/").unwrap();
+        let t = Target::parse("target", "http://127.0.0.1:9/").unwrap();
         let h = build(&t, &[("User-Agent".into(), "mine/1".into())]).unwrap();
         assert_eq!(h.map.get_all("user-agent").iter().count(), 1);
         assert_eq!(h.map["user-agent"], "mine/1");

@@ -22,7 +22,6 @@ pub mod pacer;
 pub mod replay;
 pub mod report;
 pub mod stats;
-pub mod target;
 pub mod transport;
 
 use std::path::Path;
@@ -33,9 +32,9 @@ use serde_json::json;
 use crate::error::{ExitStatus, Result};
 use crate::output::Printer;
 
+use crate::target::Target;
 use engine::{Outcome, Plan};
 use generator::Generator;
-use target::Target;
 
 /// Body bytes of the answer kept for the single-event view.
 const ANSWER_CAPTURE: usize = 4096;

@@ -27,8 +27,8 @@ use super::headers::USER_AGENT_VALUE;
 use super::pacer::Pacer;
 use super::report;
 use super::stats::{DeliveryRecord, KEEP_DELIVERIES, Tally};
-use super::target::Target;
 use super::transport::{Attempt, Client};
+use crate::target::Target;
 
 /// Saved headers set afresh for the new request (besides the hop-by-hop ones).
 const DROPPED_HEADERS: &[&str] = &["expect", "host", "content-length", "user-agent"];

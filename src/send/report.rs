@@ -13,8 +13,8 @@ use crate::escape::escape;
 use crate::units;
 
 use super::stats::{DeliveryRecord, Tally};
-use super::target::Target;
 use super::transport::Answer;
+use crate::target::Target;
 
 /// Most response-body bytes shown for a single event.
 const BODY_SHOWN_BYTES: usize = 1024;
@@ -263,7 +263,7 @@ mod tests {
     use super::*;
 
     fn target() -> Target {
-        Target::parse("http://127.0.0.1:4000/hook").unwrap()
+        Target::parse("target", "http://127.0.0.1:4000/hook").unwrap()
     }
 
     fn tally_with(status: u16, n: u64) -> Tally {

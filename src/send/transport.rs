@@ -20,7 +20,7 @@ use crate::error::{Error, Result, io_reason};
 use crate::http::{Captured, Cut, Failure, FailureKind, Rest, capture};
 
 use super::generator::SignatureHeaders;
-use super::target::Target;
+use crate::target::Target;
 
 /// The HTTP answer to an attempt.
 #[derive(Debug, Clone)]
@@ -79,7 +79,7 @@ impl Client {
     /// Resolves the target once and prepares the transport. `capture` is how many
     /// body bytes of each answer to keep (0 when nobody will look at them).
     pub async fn new(target: &Target, timeout: Duration, capture: usize, pool: usize) -> Result<Client> {
-        let (addrs, tls) = if target.tls {
+        let (addrs, tls) = if target.tls.is_some() {
             let client = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .tcp_nodelay(true)
@@ -149,8 +149,8 @@ impl Connection {
         for (name, value) in signature.iter() {
             request_headers.insert(name.clone(), value.clone());
         }
-        if let Some(client) = &self.shared.tls {
-            return send_tls(client, &self.shared, request_headers, body).await;
+        if let (Some(client), Some(url)) = (&self.shared.tls, &self.shared.target.tls) {
+            return send_tls(client, &self.shared, url, request_headers, body).await;
         }
         let mut req = Request::new(Full::new(body));
         *req.method_mut() = Method::POST;
@@ -235,7 +235,7 @@ impl Shared {
     }
 
     fn classify(&self, e: &(dyn std::error::Error + 'static)) -> Failure {
-        Failure::classify(self.addr.clone(), e, self.timeout, self.target.tls)
+        Failure::classify(self.addr.clone(), e, self.timeout, self.target.tls.is_some())
     }
 
     fn broke_off<E: std::error::Error + 'static>(&self, cut: &Cut<E>) -> Failure {
@@ -250,16 +250,12 @@ fn answer(status: u16, captured: Captured) -> Answer {
 async fn send_tls(
     client: &reqwest::Client,
     shared: &Shared,
+    url: &reqwest::Url,
     headers: HeaderMap,
     body: Bytes,
 ) -> std::result::Result<Answer, Failure> {
-    let resp = client
-        .post(shared.target.url.clone())
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| shared.classify(&e))?;
+    let resp =
+        client.post(url.clone()).headers(headers).body(body).send().await.map_err(|e| shared.classify(&e))?;
     let status = resp.status().as_u16();
     let read = capture(http::Response::from(resp).into_body(), shared.capture, Rest::Drain).await;
     read.map(|captured| answer(status, captured)).map_err(|cut| shared.broke_off(&cut))

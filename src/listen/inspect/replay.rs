@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::Inspector;
 use super::store::Entry;
 use crate::listen::forward::{Outcome, forwarded_headers};
-use crate::listen::options::Target;
 use crate::listen::record::{json_bytes, json_str, write_headers};
+use crate::target::Target;
 
 /// What a replay asks for.
 #[derive(Debug, Default, Deserialize)]
