@@ -36,7 +36,7 @@ use tokio_util::sync::CancellationToken;
 use super::body::{self, BodyError};
 use super::dedupe::{Attempts, Seen};
 use super::forward::{Forwarder, Outcome};
-use super::inspect::store::{self, Entry, Store};
+use super::inspect::store::{Entry, Store};
 use super::options::{Options, VerifyMode};
 use super::parse;
 use super::record::Record;
@@ -473,17 +473,15 @@ impl State {
         };
         let body = reply.body.clone();
         let resp = reply.into_response();
-        let answer = store::Answer { status: rec.status, headers: resp.headers().clone(), body };
         let duration = SystemTime::now().duration_since(rec.received_at).unwrap_or_default();
         // The NDJSON line, when one is written anyway, is kept as it is.
-        let mut answer = Some(answer);
+        let mut kept = false;
         self.emit(&rec, |line| {
-            if let Some(a) = answer.take() {
-                inspector.push(Entry::new(&rec, Some(line), a, duration));
-            }
+            inspector.push(Entry::new(&rec, Some(line), resp.headers(), &body, duration));
+            kept = true;
         });
-        if let Some(a) = answer {
-            inspector.push(Entry::new(&rec, None, a, duration));
+        if !kept {
+            inspector.push(Entry::new(&rec, None, resp.headers(), &body, duration));
         }
         resp
     }

@@ -17,7 +17,7 @@ use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::store::{Entry, Filter, StatusFilter, answer_headers};
+use super::store::{Entry, Filter, StatusFilter};
 use super::{Inspector, guard, replay};
 use crate::listen::forward::forwarded_headers;
 use crate::listen::record::{json_bytes, json_str, write_headers};
@@ -123,9 +123,9 @@ async fn list(State(inspector): State<Shared>, Query(q): Query<ListQuery>) -> Re
     };
     let entries = inspector.store().list(&filter);
     if ndjson {
-        let mut out = Vec::with_capacity(entries.iter().map(|e| e.line.len() + 1).sum());
+        let mut out = Vec::with_capacity(entries.iter().map(|e| e.line().len() + 1).sum());
         for e in entries.iter().rev() {
-            out.extend_from_slice(&e.line);
+            out.extend_from_slice(e.line());
             out.push(b'\n');
         }
         let mut resp = (StatusCode::OK, out).into_response();
@@ -137,7 +137,7 @@ async fn list(State(inspector): State<Shared>, Query(q): Query<ListQuery>) -> Re
         );
         return resp;
     }
-    let mut out = Vec::with_capacity(16 + entries.iter().map(|e| e.line.len() + 48).sum::<usize>());
+    let mut out = Vec::with_capacity(16 + entries.iter().map(|e| e.line().len() + 48).sum::<usize>());
     out.extend_from_slice(b"{\"requests\":[");
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
@@ -166,7 +166,7 @@ async fn detail(State(inspector): State<Shared>, Path(id): Path<String>) -> Resp
 
 /// The record with `id`, `duration_ms`, the body, the answer and the forward exchange.
 fn detail_json(e: &Entry) -> Vec<u8> {
-    let mut out = Vec::with_capacity(e.line.len() * 2 + e.body.len() * 4 / 3 + 1024);
+    let mut out = Vec::with_capacity(e.line().len() * 2 + e.body().len() * 4 / 3 + 1024);
     e.open(&mut out);
     out.extend_from_slice(b",\"error_detail\":");
     match &e.detail {
@@ -174,13 +174,13 @@ fn detail_json(e: &Entry) -> Vec<u8> {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"body_base64\":\"");
-    out.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(&e.body).as_bytes());
+    out.extend_from_slice(base64::engine::general_purpose::STANDARD.encode(e.body()).as_bytes());
     out.extend_from_slice(b"\",\"body_truncated\":");
     out.extend_from_slice(if e.truncated { b"true" } else { b"false" });
     out.extend_from_slice(b",\"response\":{\"status\":");
     out.extend_from_slice(e.answer.status.to_string().as_bytes());
     out.extend_from_slice(b",\"headers\":");
-    write_headers(&mut out, &answer_headers(&e.answer.headers, e.answer.body.len()));
+    write_headers(&mut out, &e.answer.headers());
     out.extend_from_slice(b",\"body\":");
     json_bytes(&mut out, &e.answer.body);
     out.extend_from_slice(b"},\"forward_exchange\":");
@@ -190,7 +190,7 @@ fn detail_json(e: &Entry) -> Vec<u8> {
             out.extend_from_slice(b"{\"request\":{\"method\":\"POST\",\"url\":");
             json_str(&mut out, &x.url);
             out.extend_from_slice(b",\"headers\":");
-            write_headers(&mut out, &forwarded_headers(&e.headers));
+            write_headers(&mut out, &forwarded_headers(&e.request_headers()));
             out.extend_from_slice(b"},\"status\":");
             out.extend_from_slice(x.status.map_or("null".to_string(), |s| s.to_string()).as_bytes());
             out.extend_from_slice(b",\"headers\":");
@@ -256,7 +256,7 @@ async fn stream(State(inspector): State<Shared>) -> impl IntoResponse {
                 Ok(seq) => {
                     // Dropped already (a burst past the limits): nothing to show.
                     let Some(e) = inspector.store().by_seq(seq) else { continue };
-                    let mut out = Vec::with_capacity(e.line.len() + 48);
+                    let mut out = Vec::with_capacity(e.line().len() + 48);
                     e.write_summary(&mut out);
                     let event = Event::default().event("request").data(String::from_utf8_lossy(&out));
                     return Some((Ok::<_, Infallible>(event), (rx, inspector)));

@@ -41,7 +41,7 @@ fn target(inspector: &Inspector, entry: &Entry, to: Option<&str>) -> Result<Targ
         .exchange
         .as_ref()
         .map(|x| x.url.to_string())
-        .or_else(|| opts.target_for(entry.events.iter().map(AsRef::as_ref)).map(|t| t.url.to_string()));
+        .or_else(|| opts.target_for(entry.events()).map(|t| t.url.to_string()));
     match url {
         Some(u) => Target::parse("to", &u).map_err(|e| e.message().to_string()),
         None => Err("this listener forwards nowhere (no --forward-to or --route): give \"to\", a URL".into()),
@@ -54,7 +54,7 @@ fn headers(
     entry: &Entry,
     edits: Option<&serde_json::Map<String, serde_json::Value>>,
 ) -> Result<HeaderMap, String> {
-    let mut h = forwarded_headers(&entry.headers);
+    let mut h = forwarded_headers(&entry.request_headers());
     h.remove(header::CONTENT_LENGTH);
     for (name, value) in edits.into_iter().flatten() {
         let n = HeaderName::from_bytes(name.trim().as_bytes())
@@ -93,14 +93,14 @@ pub async fn run(inspector: &Inspector, entry: &Entry, ask: Ask) -> Result<Vec<u
                     .into(),
             );
         }
-        None => entry.body.clone(),
+        None => Bytes::copy_from_slice(entry.body()),
     };
     if resign {
         let signer = inspector.listen.opts.inspect.as_ref().and_then(|i| i.signer.as_ref()).ok_or(
             "this listener has no --secret to sign with: send \"resign\": false to keep the signature as it was",
         )?;
         // Signed as the same message (Standard Webhooks' `webhook-id`), at this moment.
-        let id = entry.headers.get("webhook-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let id = entry.request_headers().get("webhook-id").and_then(|v| v.to_str().ok()).map(str::to_string);
         let id = id.unwrap_or_else(crate::ids::event_id);
         for (name, value) in signer.sign(&id, &body).iter() {
             headers.insert(name.clone(), value.clone());

@@ -8,6 +8,7 @@
 //! broadcast of its sequence number (to `/api/stream`); readers clone the
 //! entries' `Arc`s out under the lock and do their work without it.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,11 +16,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use hdrhistogram::Histogram;
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue, header};
+use rand::RngExt;
+use rand::distr::Alphanumeric;
 use tokio::sync::broadcast;
 
 use crate::catalog;
-use crate::ids;
 use crate::listen::forward::{Forwarded, Outcome};
 use crate::listen::record::Record;
 
@@ -43,15 +45,39 @@ pub struct Bounds {
     pub bytes: u64,
 }
 
-/// What the listener answered.
+/// What the listener answered: the status, the headers it set itself (the
+/// server adds the length and date), the start of the body.
 #[derive(Debug)]
 pub struct Answer {
     /// The status.
     pub status: u16,
-    /// The headers it set.
-    pub headers: HeaderMap,
+    /// Its `Content-Type`.
+    pub content_type: Option<HeaderValue>,
+    /// Its `Allow` (a 405).
+    pub allow: Option<HeaderValue>,
+    /// Its `Connection` (when the connection was closed after it).
+    pub connection: Option<HeaderValue>,
     /// The first [`ANSWER_CAP`] bytes of the body.
     pub body: Bytes,
+}
+
+impl Answer {
+    /// The answer's headers as sent: the ones set, and its length.
+    pub fn headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        let set = [
+            (header::CONTENT_TYPE, &self.content_type),
+            (header::ALLOW, &self.allow),
+            (header::CONNECTION, &self.connection),
+        ];
+        for (name, value) in set {
+            if let Some(v) = value {
+                h.insert(name, v.clone());
+            }
+        }
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(self.body.len()));
+        h
+    }
 }
 
 /// The exchange with the app, when the request was forwarded.
@@ -71,36 +97,47 @@ pub struct Exchange {
     pub error: Option<String>,
 }
 
-/// One request as kept.
+/// One request as kept. Pushing one costs three allocations (the entry, the
+/// line with the body after it, the event names) and no copy of a header map:
+/// the request headers are read back from the line when someone asks.
 #[derive(Debug)]
 pub struct Entry {
     /// Arrival order, from 1.
     pub seq: u64,
-    /// `req_` + 16 alphanumerics.
-    pub id: String,
-    /// The record's NDJSON line, without its newline (the body in it capped like `body`).
-    pub line: Box<[u8]>,
+    id: [u8; ID_LEN],
+    /// The record's NDJSON line without its newline, then the body (its first [`BODY_CAP`] bytes).
+    data: Box<[u8]>,
+    line_len: usize,
     /// From arrival to answer.
     pub duration: Duration,
     /// The status answered.
     pub status: u16,
     /// The signature verdict.
     pub verified: Option<bool>,
-    /// The names of the events it carried.
-    pub events: Box<[Box<str>]>,
+    /// The names of the events it carried, one a line.
+    events: Box<str>,
     /// More about a refusal, for people (the human view's second part).
-    pub detail: Option<Box<str>>,
-    /// The request headers as received.
-    pub headers: HeaderMap,
-    /// The body (its first [`BODY_CAP`] bytes).
-    pub body: Bytes,
-    /// Whether `body` is only the start of it.
+    pub detail: Option<Cow<'static, str>>,
+    /// Whether the body is only the start of it.
     pub truncated: bool,
     /// What was answered.
     pub answer: Answer,
     /// The forward, if any.
     pub exchange: Option<Exchange>,
     size: usize,
+}
+
+const ID_LEN: usize = 20;
+
+/// `req_` + 16 random alphanumerics, without an allocation.
+fn fresh_id() -> [u8; ID_LEN] {
+    let mut id = [0u8; ID_LEN];
+    id[..4].copy_from_slice(b"req_");
+    let mut rng = rand::rng();
+    for b in &mut id[4..] {
+        *b = rng.sample(Alphanumeric);
+    }
+    id
 }
 
 fn header_bytes(h: &HeaderMap) -> usize {
@@ -112,53 +149,109 @@ fn capped(b: &Bytes, cap: usize) -> Bytes {
 }
 
 impl Entry {
-    /// Builds an entry from the record and the answer. `line` is the record's
-    /// NDJSON line when it was already written (`--json`, `--save`).
-    pub fn new(rec: &Record<'_>, line: Option<&[u8]>, answer: Answer, duration: Duration) -> Entry {
+    /// Builds an entry from the record and the answer (`headers` as set by the
+    /// listener, `body` as sent). `line` is the record's NDJSON line when it was
+    /// already written (`--json`, `--save`).
+    pub fn new(
+        rec: &Record<'_>,
+        line: Option<&[u8]>,
+        headers: &HeaderMap,
+        body: &Bytes,
+        duration: Duration,
+    ) -> Entry {
         let truncated = rec.body.len() > BODY_CAP;
-        let body = Bytes::copy_from_slice(&rec.body[..rec.body.len().min(BODY_CAP)]);
-        let line: Box<[u8]> = match line {
-            Some(l) if !truncated => l.strip_suffix(b"\n").unwrap_or(l).into(),
+        let kept = &rec.body[..rec.body.len().min(BODY_CAP)];
+        let mut data = Vec::new();
+        match line {
+            Some(l) if !truncated => {
+                let l = l.strip_suffix(b"\n").unwrap_or(l);
+                data.reserve_exact(l.len() + kept.len());
+                data.extend_from_slice(l);
+            }
             _ => {
                 // A cut body is no longer the JSON it was: it is kept as text.
-                let shown = Record {
-                    body: &body,
-                    body_is_json: rec.body_is_json && !truncated,
-                    detail: None,
-                    ..*rec
-                };
-                let mut out = Vec::new();
-                shown.write_json(&mut out);
-                out.pop();
-                out.into()
+                let shown =
+                    Record { body: kept, body_is_json: rec.body_is_json && !truncated, detail: None, ..*rec };
+                shown.write_json(&mut data);
+                data.pop();
             }
-        };
+        }
+        let line_len = data.len();
+        data.extend_from_slice(kept);
         let exchange = rec.forward.map(exchange);
-        let answer = Answer { body: capped(&answer.body, ANSWER_CAP), ..answer };
-        let headers = rec.headers.clone();
+        let answer = Answer {
+            status: rec.status,
+            content_type: headers.get(header::CONTENT_TYPE).cloned(),
+            allow: headers.get(header::ALLOW).cloned(),
+            connection: headers.get(header::CONNECTION).cloned(),
+            body: capped(body, ANSWER_CAP),
+        };
+        let mut events = String::new();
+        for e in rec.events {
+            if !events.is_empty() {
+                events.push('\n');
+            }
+            events.push_str(&e.event);
+        }
         let size = OVERHEAD
-            + line.len()
-            + body.len()
-            + header_bytes(&headers)
-            + header_bytes(&answer.headers)
+            + data.len()
+            + events.len()
             + answer.body.len()
             + exchange.as_ref().map_or(0, |x| x.body.len() + header_bytes(&x.headers) + x.url.len());
         Entry {
             seq: 0,
-            id: format!("req_{}", ids::random_alphanumeric(16)),
-            line,
+            id: fresh_id(),
+            data: data.into_boxed_slice(),
+            line_len,
             duration,
             status: rec.status,
             verified: rec.verified,
-            events: rec.events.iter().map(|e| Box::from(e.event.as_ref())).collect(),
-            detail: rec.detail.as_deref().map(Box::from),
-            headers,
-            body,
+            events: events.into_boxed_str(),
+            detail: rec.detail.clone(),
             truncated,
             answer,
             exchange,
             size,
         }
+    }
+
+    /// `req_` + 16 alphanumerics.
+    pub fn id(&self) -> &str {
+        std::str::from_utf8(&self.id).expect("ids are ASCII")
+    }
+
+    /// The record's NDJSON line, without its newline.
+    pub fn line(&self) -> &[u8] {
+        &self.data[..self.line_len]
+    }
+
+    /// The body (its first [`BODY_CAP`] bytes).
+    pub fn body(&self) -> &[u8] {
+        &self.data[self.line_len..]
+    }
+
+    /// The names of the events it carried.
+    pub fn events(&self) -> impl Iterator<Item = &str> + Clone {
+        self.events.split('\n').filter(|e| !e.is_empty())
+    }
+
+    /// The request headers, read back from the line (a repeated header comes
+    /// back as one, its values joined with ", ", as `--save` writes it).
+    pub fn request_headers(&self) -> HeaderMap {
+        #[derive(serde::Deserialize)]
+        struct Line {
+            headers: serde_json::Map<String, serde_json::Value>,
+        }
+        let mut h = HeaderMap::new();
+        let Ok(line) = serde_json::from_slice::<Line>(self.line()) else { return h };
+        for (name, value) in line.headers {
+            if let (Ok(n), Some(Ok(v))) =
+                (HeaderName::from_bytes(name.as_bytes()), value.as_str().map(HeaderValue::from_str))
+            {
+                h.append(n, v);
+            }
+        }
+        h
     }
 
     /// The bytes this entry is counted for.
@@ -174,9 +267,10 @@ impl Entry {
 
     /// Appends `{"id":…,"duration_ms":…,` and the record's fields without its braces.
     pub fn open(&self, out: &mut Vec<u8>) {
-        let _ = write!(out, "{{\"id\":\"{}\",\"duration_ms\":{},", self.id, self.duration.as_millis());
+        let _ = write!(out, "{{\"id\":\"{}\",\"duration_ms\":{},", self.id(), self.duration.as_millis());
         // The line is an object with at least one field: `{…}`.
-        out.extend_from_slice(&self.line[1..self.line.len() - 1]);
+        let line = self.line();
+        out.extend_from_slice(&line[1..line.len() - 1]);
     }
 }
 
@@ -242,7 +336,7 @@ impl Filter {
     /// Whether `e` passes.
     pub fn matches(&self, e: &Entry) -> bool {
         if let Some(p) = &self.event
-            && !e.events.iter().any(|name| catalog::matches(p, name))
+            && !e.events().any(|name| catalog::matches(p, name))
         {
             return false;
         }
@@ -257,7 +351,7 @@ impl Filter {
             return false;
         }
         match &self.q {
-            Some(q) if !q.is_empty() => memchr::memmem::find(&e.body, q.as_bytes()).is_some(),
+            Some(q) if !q.is_empty() => memchr::memmem::find(e.body(), q.as_bytes()).is_some(),
             _ => true,
         }
     }
@@ -349,7 +443,7 @@ impl Store {
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<Arc<Entry>> {
-        self.lock().entries.iter().rev().find(|e| e.id == id).cloned()
+        self.lock().entries.iter().rev().find(|e| e.id() == id).cloned()
     }
 
     /// The entry with this sequence number, if still kept.
@@ -405,13 +499,6 @@ impl Store {
     }
 }
 
-/// The headers an answer of `status` with `body` carries, as the listener sends them.
-pub fn answer_headers(headers: &HeaderMap, body_len: usize) -> HeaderMap {
-    let mut h = headers.clone();
-    h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body_len));
-    h
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,9 +509,7 @@ mod tests {
         Record { verified: Some(status == 200), status, ..crate::listen::record::tests::base(h, body) }
     }
 
-    fn answer(status: u16) -> Answer {
-        Answer { status, headers: HeaderMap::new(), body: Bytes::from_static(b"OK") }
-    }
+    const OK: Bytes = Bytes::from_static(b"OK");
 
     fn entry(body: &[u8], status: u16) -> Entry {
         let h = HeaderMap::new();
@@ -434,7 +519,7 @@ mod tests {
             body_is_json: parsed.is_some(),
             ..record(&h, body, status)
         };
-        Entry::new(&rec, None, answer(status), Duration::from_millis(3))
+        Entry::new(&rec, None, &HeaderMap::new(), &OK, Duration::from_millis(3))
     }
 
     const LEAD: &[u8] =
@@ -444,14 +529,14 @@ mod tests {
     fn summary_is_the_record_with_id_and_duration() {
         let e = entry(LEAD, 200);
         assert!(
-            e.id.starts_with("req_")
-                && e.id.len() == 20
-                && e.id[4..].bytes().all(|b| b.is_ascii_alphanumeric())
+            e.id().starts_with("req_")
+                && e.id().len() == 20
+                && e.id()[4..].bytes().all(|b| b.is_ascii_alphanumeric())
         );
         let mut out = Vec::new();
         e.write_summary(&mut out);
         let v: Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v["id"], e.id.as_str());
+        assert_eq!(v["id"], e.id());
         assert_eq!(v["duration_ms"], 3);
         assert_eq!(v["event"], "lead.created");
         assert_eq!(v["payload"]["data"]["name"], "Ada");
@@ -462,8 +547,9 @@ mod tests {
     fn a_given_line_is_used_as_is() {
         let h = HeaderMap::new();
         let rec = record(&h, b"x", 400);
-        let e = Entry::new(&rec, Some(b"{\"a\":1}\n"), answer(400), Duration::ZERO);
-        assert_eq!(&*e.line, b"{\"a\":1}");
+        let e = Entry::new(&rec, Some(b"{\"a\":1}\n"), &HeaderMap::new(), &OK, Duration::ZERO);
+        assert_eq!(e.line(), b"{\"a\":1}");
+        assert_eq!(e.body(), b"x");
     }
 
     #[test]
@@ -473,8 +559,8 @@ mod tests {
         body.extend_from_slice(b"}}");
         let e = entry(&body, 200);
         assert!(e.truncated);
-        assert_eq!(e.body.len(), BODY_CAP);
-        let v: Value = serde_json::from_slice(&e.line).unwrap();
+        assert_eq!(e.body().len(), BODY_CAP);
+        let v: Value = serde_json::from_slice(e.line()).unwrap();
         assert!(v["payload"].is_string());
         assert!(e.size() > BODY_CAP && e.size() < 3 * BODY_CAP);
     }
@@ -490,7 +576,7 @@ mod tests {
         assert_eq!(store.by_seq(4).unwrap().seq, 4);
         assert!(store.by_seq(2).is_none());
         assert!(store.by_seq(6).is_none());
-        assert_eq!(store.get(&kept[1].id).unwrap().seq, 4);
+        assert_eq!(store.get(kept[1].id()).unwrap().seq, 4);
         store.clear();
         assert_eq!(store.usage(), (0, 0));
     }
@@ -552,14 +638,22 @@ mod tests {
     }
 
     #[test]
-    fn headers_as_json() {
+    fn headers_come_back_from_the_line() {
         let mut h = HeaderMap::new();
         h.append("x-a", "1".parse().unwrap());
         h.append("x-a", "2".parse().unwrap());
-        h.insert("content-type", "text/plain".parse().unwrap());
+        h.insert("content-type", "application/json".parse().unwrap());
+        let rec = Record { headers: &h, ..record(&h, LEAD, 200) };
+        let mut sent = HeaderMap::new();
+        sent.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        sent.insert(header::DATE, HeaderValue::from_static("now"));
+        let e = Entry::new(&rec, None, &sent, &OK, Duration::ZERO);
+        let back = e.request_headers();
+        assert_eq!(back.get("x-a").unwrap(), "1, 2");
+        assert_eq!(back.get("content-type").unwrap(), "application/json");
         let mut out = Vec::new();
-        crate::listen::record::write_headers(&mut out, &answer_headers(&h, 2));
+        crate::listen::record::write_headers(&mut out, &e.answer.headers());
         let v: Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v, serde_json::json!({"x-a":"1, 2","content-type":"text/plain","content-length":"2"}));
+        assert_eq!(v, serde_json::json!({"content-type":"text/plain","content-length":"2"}));
     }
 }
