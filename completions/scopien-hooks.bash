@@ -268,7 +268,7 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed opportunity.* account.* contact.* lead.* case.* task.* webhook.*" -- "${cur}"))
                     return 0
                     ;;
                 --description)
@@ -1004,7 +1004,7 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --events)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed opportunity.* account.* contact.* lead.* case.* task.* webhook.*" -- "${cur}"))
                     return 0
                     ;;
                 --save)
@@ -1204,7 +1204,7 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed opportunity.* account.* contact.* lead.* case.* task.* webhook.*" -- "${cur}"))
                     return 0
                     ;;
                 --id)
@@ -1266,7 +1266,7 @@ _scopien__hooks() {
             fi
             case "${prev}" in
                 --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed" -- "${cur}"))
                     return 0
                     ;;
                 --secret)
@@ -1411,7 +1411,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__trigger)
-            opts="-v -q -y -h -V --data --count --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version"
+            opts="-v -q -y -h -V --data --count --api-key --api-base --profile --config --json --color --verbose --quiet --yes --help --version opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1464,15 +1464,15 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --event)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed opportunity.* account.* contact.* lead.* case.* task.* webhook.*" -- "${cur}"))
                     return 0
                     ;;
                 --add-event)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed opportunity.* account.* contact.* lead.* case.* task.* webhook.*" -- "${cur}"))
                     return 0
                     ;;
                 --remove-event)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "opportunity.created opportunity.updated opportunity.deleted opportunity.closed account.created account.updated contact.created contact.updated lead.created lead.updated lead.converted case.created case.updated case.closed task.created task.completed webhook.failed opportunity.* account.* contact.* lead.* case.* task.* webhook.*" -- "${cur}"))
                     return 0
                     ;;
                 --description)

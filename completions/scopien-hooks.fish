@@ -121,7 +121,23 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s q
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s y -l yes -d 'Never prompt; assume yes where a confirmation is asked'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l event -d 'Event to send' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l event -d 'Event to send' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l secret -d 'Signing secret [env: SCOPIEN_WEBHOOK_SECRET]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l data -d 'JSON merge-patch applied to the sample `data` (inline JSON, @file, or @- for stdin)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand send-test" -l payload -d 'Send this file\'s exact bytes as the body (- for stdin)' -r -F
@@ -169,7 +185,30 @@ slack\t'Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>` of 
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l forward-to -d 'Forward each accepted delivery to your app (URL, `4000` or `:4000/path`)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l route -d 'Forward events matching PATTERN to URL (first match wins; repeatable)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l forward-timeout -d 'Deadline for the forwarded request' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l events -d 'Show and forward only these events (patterns; others get 200 and are dimmed)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l events -d 'Show and forward only these events (patterns; others get 200 and are dimmed)' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'
+opportunity.*\t''
+account.*\t''
+contact.*\t''
+lead.*\t''
+case.*\t''
+task.*\t''
+webhook.*\t''"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l save -d 'Append each delivery as an NDJSON line to FILE' -r -F
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l respond-status -d 'Answer accepted deliveries with this status' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -l respond-delay -d 'Wait this long before answering' -r
@@ -202,7 +241,30 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -s y
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l to -d 'URL to send the deliveries to' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l event -d 'Only events matching these patterns' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l event -d 'Only events matching these patterns' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'
+opportunity.*\t''
+account.*\t''
+contact.*\t''
+lead.*\t''
+case.*\t''
+task.*\t''
+webhook.*\t''"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l id -d 'Only these event ids' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l secret -d 'Re-sign each body with this secret instead of sending the saved signature' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -l rate -d 'Deliveries per second' -r
@@ -229,7 +291,30 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -s y
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand create" -l url -d 'Endpoint URL (https://, or http:// on a loopback host)' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand create" -l event -d 'Events to subscribe to (exact names, `type.*` or `*`)' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand create" -l event -d 'Events to subscribe to (exact names, `type.*` or `*`)' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'
+opportunity.*\t''
+account.*\t''
+contact.*\t''
+lead.*\t''
+case.*\t''
+task.*\t''
+webhook.*\t''"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand create" -l description -d 'Description' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand create" -l secret -d 'Signing secret [default: generated by the API]' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand create" -s H -l header -d 'Custom header \'K: V\' added to every delivery (repeatable)' -r
@@ -281,9 +366,78 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand get" -s y -l
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand get" -s V -l version -d 'Print version'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l url -d 'New endpoint URL' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l event -d 'Replace the subscribed events' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l add-event -d 'Subscribe to more events' -r
-complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l remove-event -d 'Unsubscribe from events' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l event -d 'Replace the subscribed events' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'
+opportunity.*\t''
+account.*\t''
+contact.*\t''
+lead.*\t''
+case.*\t''
+task.*\t''
+webhook.*\t''"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l add-event -d 'Subscribe to more events' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'
+opportunity.*\t''
+account.*\t''
+contact.*\t''
+lead.*\t''
+case.*\t''
+task.*\t''
+webhook.*\t''"
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l remove-event -d 'Unsubscribe from events' -r -f -a "opportunity.created\t'New opportunity created'
+opportunity.updated\t'Opportunity modified'
+opportunity.deleted\t'Opportunity deleted'
+opportunity.closed\t'Opportunity closed (won/lost)'
+account.created\t'New account created'
+account.updated\t'Account modified'
+contact.created\t'New contact created'
+contact.updated\t'Contact modified'
+lead.created\t'New lead created'
+lead.updated\t'Lead modified'
+lead.converted\t'Lead converted'
+case.created\t'New case created'
+case.updated\t'Case modified'
+case.closed\t'Case closed'
+task.created\t'New task created'
+task.completed\t'Task completed'
+webhook.failed\t'A webhook was disabled after repeated delivery failures (service notification)'
+opportunity.*\t''
+account.*\t''
+contact.*\t''
+lead.*\t''
+case.*\t''
+task.*\t''
+webhook.*\t''"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l description -d 'New description' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -s H -l header -d 'Replace the custom headers (repeatable)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand update" -l filter -d 'Replace the filters (K=V, repeatable)' -r

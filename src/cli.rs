@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::ids;
 use crate::output::ColorChoice;
 use crate::signature::{Scheme, SignatureFormat};
+use crate::{catalog, ids};
 use crate::{retry, units};
 
 const AFTER_HELP: &str = "\
@@ -35,6 +35,7 @@ pub struct Cli {
 
 /// Options every command accepts.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// API key for the management API [env: SCOPIEN_API_KEY]
     #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
@@ -168,7 +169,7 @@ pub struct SendTestArgs {
     /// A URL to send to, or a webhook id (wh_…) to have the API send the test
     pub target: String,
     /// Event to send
-    #[arg(long, value_name = "E", default_value = "opportunity.updated")]
+    #[arg(long, value_name = "E", default_value = "opportunity.updated", value_parser = EventNames::EXACT, hide_possible_values = true)]
     pub event: String,
     /// Signing secret [env: SCOPIEN_WEBHOOK_SECRET]
     #[arg(long, value_name = "S")]
@@ -248,7 +249,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = units::parse_timeout, allow_hyphen_values = true)]
     pub forward_timeout: Duration,
     /// Show and forward only these events (patterns; others get 200 and are dimmed)
-    #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, value_parser = EventNames::PATTERNS, hide_possible_values = true)]
     pub events: Vec<String>,
     /// Append each delivery as an NDJSON line to FILE
     #[arg(long, value_name = "FILE")]
@@ -308,7 +309,7 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "URL")]
     pub to: String,
     /// Only events matching these patterns
-    #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(long, value_name = "PATTERN", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, value_parser = EventNames::PATTERNS, hide_possible_values = true)]
     pub event: Vec<String>,
     /// Only these event ids
     #[arg(long, value_name = "EVT", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
@@ -337,7 +338,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "U")]
     pub url: Option<String>,
     /// Events to subscribe to (exact names, `type.*` or `*`)
-    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, value_parser = EventNames::PATTERNS, hide_possible_values = true)]
     pub event: Vec<String>,
     /// Description
     #[arg(long, value_name = "D")]
@@ -397,13 +398,13 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "U")]
     pub url: Option<String>,
     /// Replace the subscribed events
-    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append)]
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, value_parser = EventNames::PATTERNS, hide_possible_values = true)]
     pub event: Vec<String>,
     /// Subscribe to more events
-    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, conflicts_with = "event")]
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, conflicts_with = "event", value_parser = EventNames::PATTERNS, hide_possible_values = true)]
     pub add_event: Vec<String>,
     /// Unsubscribe from events
-    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, conflicts_with = "event")]
+    #[arg(long, value_name = "E", num_args = 1.., value_delimiter = ',', action = clap::ArgAction::Append, conflicts_with = "event", value_parser = EventNames::PATTERNS, hide_possible_values = true)]
     pub remove_event: Vec<String>,
     /// New description
     #[arg(long, value_name = "D")]
@@ -547,6 +548,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct TriggerArgs {
     /// Event to emit
+    #[arg(value_parser = EventNames::EXACT, hide_possible_values = true)]
     pub event: String,
     /// JSON merge-patch applied to the sample `data` (inline JSON or @file)
     #[arg(long, value_name = "JSON|@file")]
@@ -562,4 +564,44 @@ pub struct CompletionsArgs {
     /// Shell to generate for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// The value parser of event arguments: it takes any string (the command checks it
+/// against the catalog, with a "did you mean" hint) but lists the catalog as the
+/// possible values, so that shell completions offer the event names.
+#[derive(Debug, Clone, Copy)]
+pub struct EventNames {
+    patterns: bool,
+}
+
+impl EventNames {
+    /// Exact event names (`send-test --event`, `trigger`).
+    pub const EXACT: Self = Self { patterns: false };
+    /// Subscription patterns: names and `type.*` (`*` is left out: shells would glob it).
+    pub const PATTERNS: Self = Self { patterns: true };
+}
+
+impl clap::builder::TypedValueParser for EventNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names =
+            catalog::EVENTS.iter().map(|e| clap::builder::PossibleValue::new(e.name).help(e.description));
+        let objects = self
+            .patterns
+            .then(catalog::objects)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| clap::builder::PossibleValue::new(format!("{o}.*")));
+        Some(Box::new(names.chain(objects)))
+    }
 }

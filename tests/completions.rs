@@ -35,3 +35,27 @@ fn completions_command_prints_the_script() {
     assert_eq!(out.stdout, render(clap_complete::Shell::Bash));
     assert!(String::from_utf8_lossy(&out.stdout).contains("send-test"));
 }
+
+#[test]
+fn event_flags_complete_the_catalog_without_listing_it_in_help() {
+    let bash = String::from_utf8(render(clap_complete::Shell::Bash)).unwrap();
+    let after_event = bash.split("--event)").nth(1).expect("an --event case");
+    let words = after_event.lines().nth(1).unwrap();
+    assert!(words.contains("compgen -W \"opportunity.created"), "{words}");
+    assert!(words.contains("lead.converted") && words.contains("lead.*"), "{words}");
+    for shell in [clap_complete::Shell::Zsh, clap_complete::Shell::Fish] {
+        let script = String::from_utf8(render(shell)).unwrap();
+        assert!(script.contains("lead.converted"), "{shell}");
+    }
+    let help = std::process::Command::new(assert_cmd::cargo::cargo_bin!("scopien-hooks"))
+        .args(["send-test", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(!help.contains("lead.converted"), "{help}");
+    // The globals come after the command's own options, under their own heading.
+    let own = help.find("--event").unwrap();
+    let globals = help.find("Global options:").expect("a Global options heading");
+    assert!(own < globals && help[globals..].contains("--api-key"), "{help}");
+    assert!(!help[..globals].contains("--api-key"), "{help}");
+}
