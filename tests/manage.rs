@@ -815,11 +815,13 @@ fn create_prompts_for_what_is_missing_on_a_terminal() {
     p.exp_string("must use https://").unwrap(); // the validator's complaint; the prompt asks again
     p.send_line("https://your-app.com/webhooks/scopien").unwrap();
     p.exp_string("Events").unwrap();
-    // Tick the first item (opportunity.*), then move down to lead.created (the 13th) and tick it.
-    key(&mut p, " ");
+    // Below `*`, tick opportunity.*, then move down to lead.created (the 13th after it) and tick it.
+    key(&mut p, "j ");
     key(&mut p, &"j".repeat(12));
     key(&mut p, " ");
     key(&mut p, "\r");
+    // The answer is the names chosen, not their labels with the descriptions.
+    p.exp_string("opportunity.*, lead.created").unwrap();
     p.exp_string("Description").unwrap();
     p.send_line("From the prompt").unwrap();
     p.exp_string("Create a webhook for https://your-app.com/webhooks/scopien").unwrap();
@@ -837,24 +839,45 @@ fn create_prompts_for_what_is_missing_on_a_terminal() {
 }
 
 #[test]
+fn create_offers_every_event_first() {
+    let server = TestServer::start(|_| Reply::json(201, json!({"data": webhook("wh_abc123")})));
+    let base = server.url("/v1");
+    let url = "https://your-app.com/webhooks/scopien";
+    let mut p =
+        pty(&["--api-base", &base, "--api-key", KEY, "create", "--url", url, "--description", "All"], None);
+    p.exp_string("every event").unwrap();
+    key(&mut p, " \r");
+    p.exp_string("Create a webhook for").unwrap();
+    key(&mut p, "y");
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    assert_eq!(server.requests()[0].json()["events"], json!(["*"]));
+}
+
+#[test]
 fn delete_asks_on_a_terminal() {
-    let server =
-        TestServer::start(|_| Reply::json(200, json!({"data": {"id": "wh_abc123", "deleted": true}})));
+    let server = TestServer::start(|req| match req.method.as_str() {
+        "GET" => Reply::json(200, json!({"data": webhook("wh_abc123")})),
+        _ => Reply::json(200, json!({"data": {"id": "wh_abc123", "deleted": true}})),
+    });
     let base = server.url("/v1");
     let mut p = pty(&["--api-base", &base, "--api-key", KEY, "delete", "wh_abc123"], None);
-    p.exp_string("Delete webhook wh_abc123?").unwrap();
+    p.exp_string("Delete webhook wh_abc123 (https://your-app.com/webhooks/scopien)?").unwrap();
     key(&mut p, "n");
+    p.exp_string("Not deleted.").unwrap();
     p.exp_eof().unwrap();
-    assert_eq!(exit_code(&p), 1);
-    assert!(server.requests().is_empty());
+    // A no is an answer, not a failure.
+    assert_eq!(exit_code(&p), 0);
+    let methods = |s: &TestServer| s.requests().iter().map(|r| r.method.clone()).collect::<Vec<_>>();
+    assert_eq!(methods(&server), ["GET"]);
 
     let mut p = pty(&["--api-base", &base, "--api-key", KEY, "delete", "wh_abc123"], None);
-    p.exp_string("Delete webhook wh_abc123?").unwrap();
+    p.exp_string("Delete webhook wh_abc123 (https://your-app.com/webhooks/scopien)?").unwrap();
     key(&mut p, "y");
     p.exp_string("Deleted wh_abc123").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
-    assert_eq!(server.requests()[0].method, "DELETE");
+    assert_eq!(methods(&server), ["GET", "GET", "DELETE"]);
 }
 
 #[test]

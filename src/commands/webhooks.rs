@@ -237,11 +237,15 @@ pub async fn delete(args: &IdArg, ctx: &Context, client: MakeClient<'_>) -> Resu
             .with_hint("pass --yes to delete without a terminal"));
     }
     let client = client()?;
-    if !ctx.settings.yes
-        && !Prompter::new(ctx)
-            .confirm(&format!("Delete webhook {}? This cannot be undone", args.id), false)?
-    {
-        return Err(Error::failure(format!("cancelled: {} was not deleted", args.id)));
+    if !ctx.settings.yes {
+        // The URL tells the user which endpoint stops receiving, which an id alone does not.
+        let webhook = client.get_webhook(&args.id).await?.value;
+        let question = format!("Delete webhook {} ({})? This cannot be undone", args.id, webhook.url);
+        if !Prompter::new(ctx).confirm(&question, false)? {
+            // Declining is an answer, not a failure.
+            ctx.printer.out_line("Not deleted.");
+            return Ok(ExitStatus::Success);
+        }
     }
     let deleted = client.delete_webhook(&args.id).await?;
     if ctx.printer.json() {

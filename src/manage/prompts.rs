@@ -60,11 +60,17 @@ impl Prompter {
                 .with_prompt("Events (space selects, enter confirms)")
                 .items(&labels)
                 .max_length(20)
+                // dialoguer would echo the labels, descriptions and all: report the names instead.
+                .report(false)
                 .interact_on(&self.term)
                 .map_err(failed)?;
             let patterns: Vec<String> = picked.iter().map(|&i| choices[i].0.clone()).collect();
             let patterns = collapse(patterns);
             if !patterns.is_empty() {
+                let names: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                let mut line = String::new();
+                let _ = self.theme.format_multi_select_prompt_selection(&mut line, "Events", &names);
+                let _ = self.term.write_line(&line);
                 return Ok(patterns);
             }
             let _ = self.term.write_line("Pick at least one event.");
@@ -101,10 +107,10 @@ impl Prompter {
     }
 }
 
-/// `(pattern, label)` for the multi-select, grouped by object type.
+/// `(pattern, label)` for the multi-select: `*` first, then grouped by object type.
 pub fn event_choices() -> Vec<(String, String)> {
     let width = EVENTS.iter().map(|e| e.name.len()).max().unwrap_or(0);
-    let mut out = Vec::new();
+    let mut out = vec![("*".to_string(), format!("{:<width$}  every event", "*"))];
     for object in catalog::objects() {
         let members: Vec<_> = EVENTS.iter().filter(|e| e.object() == object).collect();
         if members.len() > 1 {
@@ -118,8 +124,11 @@ pub fn event_choices() -> Vec<(String, String)> {
     out
 }
 
-/// Drops exact names already covered by a chosen `object.*`.
+/// Drops the patterns already covered by a chosen `*` or `object.*`.
 fn collapse(patterns: Vec<String>) -> Vec<String> {
+    if patterns.iter().any(|p| p == "*") {
+        return vec!["*".into()];
+    }
     let wildcards: Vec<String> = patterns.iter().filter(|p| p.ends_with(".*")).cloned().collect();
     patterns
         .into_iter()
@@ -134,8 +143,9 @@ mod tests {
     #[test]
     fn choices_are_grouped_and_valid() {
         let choices = event_choices();
-        assert_eq!(choices[0].0, "opportunity.*");
-        assert_eq!(choices[1].0, "opportunity.created");
+        assert_eq!(choices[0].0, "*");
+        assert_eq!(choices[1].0, "opportunity.*");
+        assert_eq!(choices[2].0, "opportunity.created");
         assert!(choices.iter().any(|(p, _)| p == "webhook.failed"));
         assert!(!choices.iter().any(|(p, _)| p == "webhook.*"));
         for (p, label) in &choices {
@@ -148,5 +158,6 @@ mod tests {
     fn wildcards_absorb_their_members() {
         let got = collapse(vec!["lead.*".into(), "lead.created".into(), "case.closed".into()]);
         assert_eq!(got, ["lead.*", "case.closed"]);
+        assert_eq!(collapse(vec!["*".into(), "lead.*".into(), "case.closed".into()]), ["*"]);
     }
 }

@@ -8,7 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
 use crate::escape::escape;
-use crate::{localtime, payload, redact};
+use crate::{localtime, payload, redact, units};
 
 /// How a webhook's signing secret is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,9 @@ pub fn webhook_detail(w: &Webhook, secret: Secret) -> Vec<String> {
         field("Filters", list.join(", "));
     }
     let batch = if w.batch {
-        let size = w.max_batch_size.map_or(String::new(), |n| format!(", up to {n} events"));
+        let size = w
+            .max_batch_size
+            .map_or(String::new(), |n| format!(", up to {}", units::plural(n.into(), "event", "events")));
         let wait = w.max_wait_time.map_or(String::new(), |s| format!(", waits {s} s"));
         format!("on{size}{wait}")
     } else {
@@ -177,11 +179,13 @@ pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
         lines.push(format!("   Error: {}", escape(e)));
     }
     if let Some(ms) = d.duration_ms {
-        lines.push(format!("   Duration: {ms}ms"));
+        // The API counts whole milliseconds: 0 is a delivery answered within one.
+        let shown = if ms == 0 { "<1ms".to_string() } else { format!("{ms}ms") };
+        lines.push(format!("   Duration: {shown}"));
     }
     if d.attempt > 1 {
         let n = d.attempt - 1;
-        lines.push(format!("   Retried: {n} time{}", if n == 1 { "" } else { "s" }));
+        lines.push(format!("   Retried: {}", units::plural(n.into(), "time", "times")));
     }
     if let Some(next) = &d.next_retry_at {
         lines.push(format!("   Next retry: {}", escape(&clock(next, today))));
