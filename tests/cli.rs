@@ -168,6 +168,15 @@ fn verify_valid_and_invalid() {
         .code(1)
         .stdout("invalid\n")
         .stderr(predicate::str::contains("malformed signature"));
+    // A malformed signature is answered with the shape a well-formed one has.
+    cmd()
+        .args(["verify", "--secret", DOC_SECRET, "--signature", "sha256=abc"])
+        .write_stdin(DOC_BODY)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("malformed signature"))
+        .stderr(predicate::str::contains("`sha256=<64 hex digits>`"))
+        .stderr(predicate::str::contains("secret").not());
     // A trailing newline is part of the payload.
     cmd()
         .args(["verify", "--secret", DOC_SECRET, "--signature", DOC_HEX])

@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::input::read_payload;
 use crate::settings::{self, require_secret, secrets_or_env};
-use crate::signature::{Message, VerifyError};
+use crate::signature::{Message, Scheme, VerifyError};
 
 /// `sign`: prints the header value; with `--scheme`, every header of the scheme.
 pub fn sign(args: &SignArgs, ctx: &Context) -> Result<ExitStatus> {
@@ -94,6 +94,14 @@ fn hint(e: VerifyError, args: &VerifyArgs) -> String {
         VerifyError::Stale | VerifyError::Future => {
             "the signed timestamp is outside --tolerance (5m unless given): check the clocks, or sign again"
                 .to_string()
+        }
+        VerifyError::Malformed => {
+            let bare = if args.scheme == Scheme::Scopien { ", or the bare 64 hex digits" } else { "" };
+            format!(
+                "a well-formed {} signature is `{}`{bare}: check that it was copied whole",
+                args.scheme,
+                args.scheme.signature_format()
+            )
         }
         _ => "check the secret, and that the payload is the exact raw body (a trailing newline counts)"
             .to_string(),
