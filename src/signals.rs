@@ -37,7 +37,7 @@ impl Signals {
     pub async fn next(&mut self) {
         #[cfg(unix)]
         tokio::select! {
-            _ = self.int.recv() => {}
+            _ = self.int.recv() => end_the_caret_line(),
             _ = self.term.recv() => {}
         }
         #[cfg(not(unix))]
@@ -49,6 +49,17 @@ impl Signals {
     /// A future that resolves at the first Ctrl-C or SIGTERM.
     pub async fn first(mut self) {
         self.next().await
+    }
+}
+
+/// A terminal echoes Ctrl-C as `^C` without a newline: end that line so that what
+/// is printed next (a summary, a warning) starts on its own.
+#[cfg(unix)]
+fn end_the_caret_line() {
+    use std::io::{IsTerminal, Write};
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = err.write_all(b"\n");
     }
 }
 

@@ -314,6 +314,11 @@ pub fn parse_unix_seconds(s: &str) -> Result<u64, String> {
     }
 }
 
+/// A count and its noun, singular for exactly one: `1 delivery`, `2 deliveries`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Formats a duration for people: `850 ms`, `1.2 s`, `2m 5s`.
 pub fn human_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
@@ -332,6 +337,13 @@ pub fn human_duration(d: Duration) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "delivery", "deliveries"), "1 delivery");
+        assert_eq!(plural(0, "delivery", "deliveries"), "0 deliveries");
+        assert_eq!(plural(2, "event", "events"), "2 events");
+    }
 
     #[test]
     fn durations() {

@@ -295,8 +295,10 @@ impl Engine {
             && r.notified > 0
         {
             self.logger.note(&format!(
-                "webhook {} disabled after {} failed attempts; webhook.failed queued for {} subscriber(s)",
-                claim.endpoint.id, claim.attempt, r.notified
+                "webhook {} disabled after {}; webhook.failed queued for {}",
+                claim.endpoint.id,
+                crate::units::plural(claim.attempt.into(), "failed attempt", "failed attempts"),
+                crate::units::plural(r.notified as u64, "subscriber", "subscribers")
             ));
         }
     }

@@ -120,7 +120,12 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         "Database:".dimmed(),
         match &db {
             Database::Memory => "in memory (nothing survives a restart)".to_string(),
-            _ => format!("{} ({queued} deliveries queued, {batched} events in open batches)", db.shown()),
+            _ => format!(
+                "{} ({} queued, {} in open batches)",
+                db.shown(),
+                crate::units::plural(queued as u64, "delivery", "deliveries"),
+                crate::units::plural(batched as u64, "event", "events")
+            ),
         }
     ));
 

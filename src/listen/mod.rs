@@ -204,7 +204,11 @@ fn describe(opts: &Options) -> String {
         parts.push(format!("saving to {}", s.display()));
     }
     if opts.fail_first > 0 {
-        parts.push(format!("failing the first {} attempts of each event", opts.fail_first));
+        let first = match opts.fail_first {
+            1 => "attempt".to_string(),
+            n => crate::units::plural(n.into(), "attempt", "attempts"),
+        };
+        parts.push(format!("failing the first {first} of each event"));
     }
     if let Some(d) = opts.respond_delay {
         parts.push(format!("answering after {}", human_duration(d)));

@@ -102,7 +102,11 @@ pub fn block(r: &Record<'_>, style: &Style) -> String {
 
     // Head line: the event (or the batch), then how it was answered.
     if r.batch {
-        let _ = write!(out, "{}", format!("batch of {} events", r.events.len()).bold());
+        let _ = write!(
+            out,
+            "{}",
+            format!("batch of {}", crate::units::plural(r.events.len() as u64, "event", "events")).bold()
+        );
     } else {
         let e = &r.events[0];
         let _ = write!(out, "{} {}", event_name(e), clean(&e.id).dimmed());

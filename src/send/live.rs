@@ -7,12 +7,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use colored::Colorize;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::output::{Printer, Verbosity, eprintln_safe};
 use crate::units;
 
 use super::transport::Attempt;
+
+/// Events per second as the bar shows it: whole numbers, a tenth below 10.
+fn rate(per_sec: f64) -> String {
+    if per_sec < 10.0 { format!("{per_sec:.1}/s") } else { format!("{per_sec:.0}/s") }
+}
 
 /// Shared by the workers of one run.
 #[derive(Debug)]
@@ -29,9 +34,14 @@ impl Live {
             (total > 1 && printer.stderr_is_tty() && printer.verbosity() >= Verbosity::Normal).then(|| {
                 let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
                 if let Ok(style) = ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} events ({per_sec}, {eta} left)",
+                    "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} events ({rate}, {eta} left)",
                 ) {
-                    bar.set_style(style);
+                    bar.set_style(style.with_key(
+                        "rate",
+                        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = w.write_str(&rate(state.per_sec()));
+                        },
+                    ));
                 }
                 bar
             });
@@ -84,5 +94,14 @@ impl Live {
             Some(bar) => bar.suspend(|| eprintln_safe(&line)),
             None => eprintln_safe(&line),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_are_rounded() {
+        assert_eq!(super::rate(17_639.176_2), "17639/s");
+        assert_eq!(super::rate(2.345), "2.3/s");
     }
 }

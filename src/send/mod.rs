@@ -79,8 +79,9 @@ pub async fn run(job: SendTest, printer: &Printer) -> Result<Sent> {
         transport::Client::new(&target, timeout, if single { ANSWER_CAPTURE } else { 0 }, concurrency)
             .await?;
     printer.verbose(&format!(
-        "POST {} · {count} event(s) of {event} · concurrency {concurrency} · timeout {}",
+        "POST {} · {} of {event} · concurrency {concurrency} · timeout {}",
         target.given,
+        crate::units::plural(count, "event", "events"),
         crate::units::human_duration(timeout)
     ));
     let live = live::Live::new(printer, count);

@@ -17,10 +17,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use tokio::io::AsyncBufReadExt;
 
-use crate::catalog;
 use crate::error::{Error, ExitStatus, Result};
 use crate::output::Printer;
 use crate::signature::{Scheme, standard};
+use crate::{catalog, units};
 
 use super::generator::{EventId, SignatureHeaders, Signing};
 use super::headers::USER_AGENT_VALUE;
@@ -179,7 +179,7 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
     let start = std::time::Instant::now();
     loop {
         if stop.is_cancelled() {
-            printer.warn(&format!("interrupted after {requests} deliveries"));
+            printer.warn(&format!("interrupted after {}", units::plural(requests, "delivery", "deliveries")));
             break;
         }
         line.clear();
@@ -244,11 +244,16 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
     watcher.abort();
     if unsigned > 0 {
         printer.warn(&format!(
-            "{unsigned} saved deliveries had no signature and were sent unsigned (pass --secret to sign them)"
+            "{} had no signature and went unsigned (pass --secret to sign them)",
+            units::plural(unsigned, "saved delivery", "saved deliveries")
         ));
     }
     if requests == 0 {
-        let why = if skipped > 0 { format!(" ({skipped} lines skipped)") } else { String::new() };
+        let why = if skipped > 0 {
+            format!(" ({} skipped)", units::plural(skipped, "line", "lines"))
+        } else {
+            String::new()
+        };
         let what = if events.is_empty() && ids.is_empty() {
             "holds no saved deliveries"
         } else {
@@ -261,10 +266,18 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
     if printer.json() {
         printer.out_json(&report::summary_json(&target.given, event.as_deref(), &tally, elapsed));
     } else {
-        let skipped_note = if skipped > 0 { format!("; {skipped} lines skipped") } else { String::new() };
+        let skipped_note = if skipped > 0 {
+            format!("; {} skipped", units::plural(skipped, "line", "lines"))
+        } else {
+            String::new()
+        };
         printer.status(&format!(
-            "Replayed {requests} deliveries ({} events) to {}: {} succeeded, {} failed{skipped_note}",
-            tally.sent, target.given, tally.succeeded, tally.failed
+            "Replayed {} ({}) to {}: {} succeeded, {} failed{skipped_note}",
+            units::plural(requests, "delivery", "deliveries"),
+            units::plural(tally.sent, "event", "events"),
+            target.given,
+            tally.succeeded,
+            tally.failed
         ));
     }
     let verdict = match report::verdict(&target, &tally) {
@@ -276,9 +289,10 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
         other => other,
     };
     match verdict {
-        Ok(_) if stop.is_cancelled() => {
-            Err(Error::failure(format!("interrupted after {requests} deliveries; the rest were not sent")))
-        }
+        Ok(_) if stop.is_cancelled() => Err(Error::failure(format!(
+            "interrupted after {}; the rest were not sent",
+            units::plural(requests, "delivery", "deliveries")
+        ))),
         other => other,
     }
 }

@@ -170,8 +170,8 @@ pub fn body_excerpt(answer: &Answer) -> String {
 /// The human view of a run of many events.
 pub fn human_summary(target: &Target, event: Option<&str>, tally: &Tally, elapsed: Duration) -> String {
     let mut out = format!(
-        "Sent {} events{} to {} in {}: {} events/s\n",
-        tally.sent,
+        "Sent {}{} to {} in {}: {} events/s\n",
+        units::plural(tally.sent, "event", "events"),
         event.map(|e| format!(" ({e})")).unwrap_or_default(),
         target.given,
         units::human_duration(elapsed),
