@@ -13,6 +13,8 @@ pub mod emulator;
 pub mod env;
 pub mod error;
 pub mod escape;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod ids;
 pub mod input;

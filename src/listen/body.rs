@@ -40,7 +40,7 @@ pub enum BodyError {
 pub async fn read(mut body: RequestBody, max: u64, expects_continue: bool) -> Result<Bytes, BodyError> {
     let declared = body.size_hint().exact();
     if let Some(len) = declared
-        && len > max
+        && super::classify::size(len, max).is_err()
     {
         let drained = !expects_continue && len <= DRAIN_MAX && drain(&mut body, len).await;
         return Err(BodyError::TooLarge { seen: len, drained });
@@ -56,7 +56,7 @@ pub async fn read(mut body: RequestBody, max: u64, expects_continue: bool) -> Re
         };
         let Ok(data) = frame.into_data() else { continue };
         got += data.len() as u64;
-        if got > max {
+        if super::classify::size(got, max).is_err() {
             let drained = drain(&mut body, DRAIN_MAX.saturating_sub(got)).await;
             return Err(BodyError::TooLarge { seen: got, drained });
         }

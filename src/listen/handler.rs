@@ -29,16 +29,16 @@ use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::header::{self, HeaderValue};
-use http::{Method, Request, Response, StatusCode};
+use http::{Request, Response, StatusCode};
 use http_body_util::Full;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{self, BodyError};
+use super::classify::{self, Refusal};
 use super::dedupe::{Attempts, Seen};
 use super::forward::{Forwarder, Outcome};
 use super::inspect::store::{Entry, Store};
-use super::options::{Options, VerifyMode};
-use super::parse;
+use super::options::Options;
 use super::record::Record;
 use super::render::{self, Style};
 use super::save::SaveFile;
@@ -47,7 +47,7 @@ use super::summary::Stats;
 use crate::output::Printer;
 use crate::server::RequestBody;
 use crate::signature::{Scheme, VerifyError};
-use crate::wire::{self, EventRef, ParseError};
+use crate::wire::{EventRef, ParseError};
 
 /// The response body type of every answer.
 pub type Body = Full<Bytes>;
@@ -183,13 +183,6 @@ fn verify_reason(e: VerifyError, scheme: Scheme) -> (&'static str, Cow<'static, 
     (e.reason(), detail)
 }
 
-fn parse_reason(e: &ParseError) -> &'static str {
-    match e {
-        ParseError::InvalidJson => "invalid JSON",
-        ParseError::NotAnEvent => "not an event or batch",
-    }
-}
-
 /// The first characters of a body, for a human line about it.
 fn snippet(body: &[u8]) -> String {
     if body.is_empty() {
@@ -224,10 +217,9 @@ impl State {
             forward: None,
         };
 
+        let route = classify::route(self.opts.path.as_deref(), &parts.method, parts.uri.path());
         // 1. path
-        if let Some(want) = &self.opts.path
-            && parts.uri.path() != want
-        {
+        if let (Err(Refusal::NotFound), Some(want)) = (&route, &self.opts.path) {
             let kept = body::discard(incoming, self.opts.max_body).await;
             return self.reject(
                 Record {
@@ -239,7 +231,7 @@ impl State {
             );
         }
         // 2. method
-        if parts.method != Method::POST {
+        if route.is_err() {
             let kept = body::discard(incoming, self.opts.max_body).await;
             let reply = Reply {
                 allow_post: true,
@@ -286,42 +278,37 @@ impl State {
         let base = Record { body: &body, ..base };
 
         // 4. signature
-        let verified = match &self.opts.verify {
-            VerifyMode::Secrets(v) => {
-                match v.check(&parts.headers, &body, received_at) {
-                    Ok(()) => {
-                        Stats::bump(&self.stats.verified);
-                        Some(true)
-                    }
-                    Err(e) => {
-                        let (reason, detail) = verify_reason(e, self.opts.scheme);
-                        // Name the event the body claims to be, so a rejected delivery can be
-                        // told apart (the body is still untrusted: nothing else is done with it).
-                        let claimed = wire::parse_provider(self.opts.scheme, &parts.headers, &body).ok();
-                        return self.reject(
-                            Record {
-                                verified: Some(false),
-                                error: Some(reason),
-                                detail: Some(detail),
-                                events: claimed.as_ref().map_or(&[], |p| p.events()),
-                                batch: claimed.as_ref().is_some_and(|p| p.is_batch()),
-                                body_is_json: claimed.is_some(),
-                                ..base
-                            },
-                            Reply::text(StatusCode::UNAUTHORIZED, reason),
-                        );
-                    }
-                }
+        let verified = match classify::signature(&self.opts.verify, &parts.headers, &body, received_at) {
+            Ok(verified) => verified,
+            Err(e) => {
+                let (reason, detail) = verify_reason(e, self.opts.scheme);
+                // Name the event the body claims to be, so a rejected delivery can be
+                // told apart (the body is still untrusted: nothing else is done with it).
+                let claimed = classify::shape(self.opts.scheme, &parts.headers, &body).ok();
+                return self.reject(
+                    Record {
+                        verified: Some(false),
+                        error: Some(reason),
+                        detail: Some(detail),
+                        events: claimed.as_ref().map_or(&[], |p| p.events()),
+                        batch: claimed.as_ref().is_some_and(|p| p.is_batch()),
+                        body_is_json: claimed.is_some(),
+                        ..base
+                    },
+                    Reply::text(Refusal::Signature(e).status(), reason),
+                );
             }
-            VerifyMode::NoSecret | VerifyMode::Skip => None,
         };
+        if verified.is_some() {
+            Stats::bump(&self.stats.verified);
+        }
         let base = Record { verified, ..base };
 
         // 5. shape
-        let parsed = match wire::parse_provider(self.opts.scheme, &parts.headers, &body) {
+        let parsed = match classify::shape(self.opts.scheme, &parts.headers, &body) {
             Ok(p) => p,
             Err(e) => {
-                let reason = parse_reason(&e);
+                let reason = Refusal::Shape(e.clone()).reason();
                 let detail = (e == ParseError::InvalidJson).then(|| snippet(&body).into());
                 return self.reject(
                     Record { error: Some(reason), detail, body_is_json: e == ParseError::NotAnEvent, ..base },
@@ -333,16 +320,14 @@ impl State {
         let base = Record { events, batch: parsed.is_batch(), body_is_json: true, ..base };
 
         // 6. replay guard
-        if let Some(tol) = self.opts.tolerance {
-            for e in events {
-                if let Err(te) = parse::check_timestamp(e.timestamp, tol, received_at) {
-                    let detail = format!("--tolerance {}", humantime::format_duration(tol));
-                    return self.reject(
-                        Record { error: Some(te.reason()), detail: Some(detail.into()), ..base },
-                        Reply::text(StatusCode::UNAUTHORIZED, te.reason()),
-                    );
-                }
-            }
+        if let (Err(refusal), Some(tol)) =
+            (classify::fresh(events, self.opts.tolerance, received_at), self.opts.tolerance)
+        {
+            let detail = format!("--tolerance {}", humantime::format_duration(tol));
+            return self.reject(
+                Record { error: Some(refusal.reason()), detail: Some(detail.into()), ..base },
+                Reply::text(refusal.status(), refusal.reason()),
+            );
         }
 
         // 7. dedupe

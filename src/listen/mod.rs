@@ -10,6 +10,7 @@
 //! NDJSON line (`--json`, `--save`).
 
 mod body;
+pub mod classify;
 pub mod dedupe;
 pub mod forward;
 pub mod handler;
