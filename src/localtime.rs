@@ -71,13 +71,23 @@ impl Local {
 
     /// `10:45 AM`, as the docs' delivery log writes it.
     pub fn h12(&self) -> String {
-        let (h, half) = match self.hour {
+        let (h, half) = self.half_day();
+        format!("{h}:{:02} {half}", self.minute)
+    }
+
+    /// `10:45:06 AM`, for times seconds apart.
+    pub fn h12_seconds(&self) -> String {
+        let (h, half) = self.half_day();
+        format!("{h}:{:02}:{:02} {half}", self.minute, self.second)
+    }
+
+    fn half_day(&self) -> (u32, &'static str) {
+        match self.hour {
             0 => (12, "AM"),
             1..=11 => (self.hour, "AM"),
             12 => (12, "PM"),
             h => (h - 12, "PM"),
-        };
-        format!("{h}:{:02} {half}", self.minute)
+        }
     }
 }
 
@@ -98,6 +108,8 @@ mod tests {
         assert_eq!(l.date(), "2026-01-22");
         assert_eq!(l.h12(), "12:05 AM");
         assert_eq!(Local { hour: 12, ..l }.h12(), "12:05 PM");
+        assert_eq!(Local { hour: 13, ..l }.h12_seconds(), "1:05:09 PM");
+        assert_eq!(Local { hour: 13, ..l }.h12_seconds(), "1:05:09 PM");
         assert_eq!(Local { hour: 22, ..l }.h12(), "10:05 PM");
         assert_eq!(Local { hour: 9, ..l }.h12(), "9:05 AM");
     }

@@ -57,10 +57,21 @@ pub fn read_data_arg(arg: &str) -> Result<Value> {
 }
 
 /// The sample `data` of `event` with `patch` applied as a JSON merge-patch (RFC 7396).
+/// A patched field that the sample's `changes` lists becomes that change's `new`
+/// value, so `changes` never contradicts `data`.
 pub fn sample_data(event: &str, patch: Option<&Value>) -> (Value, Option<Value>) {
-    let (mut data, changes) = catalog::sample(event);
+    let (mut data, mut changes) = catalog::sample(event);
     if let Some(p) = patch {
         json_patch::merge(&mut data, p);
+        if let (Some(Value::Object(changes)), Value::Object(patched)) = (&mut changes, p) {
+            for (field, change) in changes.iter_mut() {
+                if patched.contains_key(field)
+                    && let Value::Object(change) = change
+                {
+                    change.insert("new".into(), data.get(field).cloned().unwrap_or(Value::Null));
+                }
+            }
+        }
     }
     (data, changes)
 }
@@ -183,6 +194,28 @@ mod tests {
         assert!(data.get("previousStage").is_none());
         assert_eq!(data["extra"]["a"], 1);
         assert_eq!(data["name"], "Acme Corp Deal");
+    }
+
+    #[test]
+    fn patched_fields_carry_into_changes() {
+        let (_, before) = sample_data("opportunity.updated", None);
+        let before = before.unwrap();
+        let changed: Vec<&String> = before.as_object().unwrap().keys().collect();
+        assert!(changed.iter().any(|k| *k == "amount"), "{before}");
+        let patch = json!({"amount": 250000, "name": "Other"});
+        let (data, changes) = sample_data("opportunity.updated", Some(&patch));
+        let changes = changes.unwrap();
+        assert_eq!(data["amount"], 250000);
+        assert_eq!(changes["amount"]["new"], 250000);
+        assert_eq!(changes["amount"]["old"], before["amount"]["old"], "the old value stays");
+        assert!(changes.get("name").is_none(), "no change is made up for a field the sample does not change");
+        for (k, v) in before.as_object().unwrap() {
+            if k != "amount" {
+                assert_eq!(&changes[k], v, "{k} untouched");
+            }
+        }
+        let (_, removed) = sample_data("opportunity.updated", Some(&json!({"amount": null})));
+        assert_eq!(removed.unwrap()["amount"]["new"], Value::Null);
     }
 
     #[test]

@@ -206,3 +206,52 @@ fn emulate_help_lists_only_what_emulate_uses() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(error(&out.stderr).contains("--api-base"), "{}", out.stderr);
 }
+
+// ---------------------------------------------------------------- deliveries
+
+#[test]
+fn deliveries_counts_and_retry_times_are_coherent() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"data": [
+                {"id":"dlv_ok","webhookId":"wh_abc","eventId":"evt_1","event":"lead.created","attempt":2,
+                 "status":"succeeded","responseStatus":200,"durationMs":12,"createdAt":"2026-01-22T10:15:05Z",
+                 "nextRetryAt":"2026-01-22T10:15:35Z"},
+                {"id":"dlv_due","webhookId":"wh_abc","eventId":"evt_2","event":"lead.created","attempt":2,
+                 "status":"pending","createdAt":"2026-01-22T10:15:00Z","nextRetryAt":"2026-01-22T10:15:05Z"},
+                {"id":"dlv_bad","webhookId":"wh_abc","eventId":"evt_2","event":"lead.created","attempt":1,
+                 "status":"failed","responseStatus":500,"durationMs":3,"createdAt":"2026-01-22T10:15:00Z",
+                 "nextRetryAt":"2026-01-22T10:15:05Z"},
+                {"id":"dlv_end","webhookId":"wh_abc","eventId":"evt_3","event":"lead.created","attempt":6,
+                 "status":"failed","responseStatus":500,"durationMs":3,"createdAt":"2026-01-22T11:15:00Z",
+                 "nextRetryAt":"2026-01-22T12:15:00Z"}
+            ], "hasMore": false, "nextCursor": null}),
+        )
+    });
+    let out = run(api(&server), &["deliveries", "wh_abc"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let blocks: Vec<&str> = out.stdout.split("\n\n").collect();
+    let block =
+        |id: &str| *blocks.iter().find(|b| b.contains(id)).unwrap_or_else(|| panic!("{id}: {}", out.stdout));
+    assert!(!block("dlv_ok").contains("Next retry"), "{}", block("dlv_ok"));
+    assert!(!block("dlv_end").contains("Next retry"), "{}", block("dlv_end"));
+    let due = block("dlv_due");
+    assert!(!due.contains("Retried"), "{due}");
+    assert!(due.contains("retry 1 of 5 not attempted yet"), "{due}");
+    assert!(due.contains("Next retry: 2026-01-22 10:15:05 AM"), "{due}");
+    assert!(block("dlv_bad").contains("Next retry: 2026-01-22 10:15:05 AM"), "{}", block("dlv_bad"));
+}
+
+// ---------------------------------------------------------------- --data and changes
+
+#[test]
+fn patched_fields_carry_into_changes() {
+    let server = TestServer::ok();
+    let out = run(cmd(), &["send-test", &server.url("/hook"), "--data", r#"{"amount": 250000}"#]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let body = server.requests().pop().unwrap().json();
+    assert_eq!(body["data"]["amount"], 250000);
+    assert_eq!(body["changes"]["amount"]["new"], 250000, "{body}");
+    assert_ne!(body["changes"]["amount"]["old"], 250000, "{body}");
+}

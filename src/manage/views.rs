@@ -124,6 +124,9 @@ pub fn webhook_detail(w: &Webhook, secret: Secret) -> Vec<String> {
     lines
 }
 
+/// Attempts the retry schedule makes in all.
+const MAX_ATTEMPTS: usize = crate::retry::DEFAULT_SCHEDULE.len();
+
 /// The title of the deliveries view, as the docs draw it.
 pub fn deliveries_title() -> Vec<String> {
     vec!["Recent Deliveries".bold().to_string(), "─".repeat(41)]
@@ -136,12 +139,30 @@ pub fn today() -> String {
 
 /// `10:45 AM` for a timestamp of `today`, `2026-01-22 10:45 AM` otherwise (local time).
 pub fn clock(timestamp: &str, today: &str) -> String {
+    clock_to(timestamp, today, false)
+}
+
+/// [`clock`], with seconds (`10:45:06 AM`) when `seconds`.
+fn clock_to(timestamp: &str, today: &str, seconds: bool) -> String {
     let Some(t) = payload::parse_timestamp(timestamp) else {
         return timestamp.to_string();
     };
     let l = localtime::local(t);
+    let time = if seconds { l.h12_seconds() } else { l.h12() };
     let date = l.date();
-    if date == today { l.h12() } else { format!("{date} {}", l.h12()) }
+    if date == today { time } else { format!("{date} {time}") }
+}
+
+/// Retries less than this after the attempt are shown to the second: the
+/// schedule's first waits (5 s, 30 s) would read as the attempt's own minute.
+const SECONDS_SHOWN_BELOW: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The next retry's time, to the second when it is close to the attempt.
+fn next_retry(next: &str, attempted: &str, today: &str) -> String {
+    let gap = payload::parse_timestamp(next)
+        .zip(payload::parse_timestamp(attempted))
+        .and_then(|(n, a)| n.duration_since(a).ok());
+    clock_to(next, today, gap.is_none_or(|g| g < SECONDS_SHOWN_BELOW))
 }
 
 /// One delivery in the docs' format:
@@ -171,9 +192,13 @@ pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
             let text = format!("{code} {reason}").trim_end().to_string();
             if (200..300).contains(&code) { text.green().to_string() } else { text.red().to_string() }
         }
-        (None, DeliveryStatus::Pending) => "not attempted yet".to_string(),
+        (None, DeliveryStatus::Pending) if d.error.is_none() => match d.attempt {
+            0 | 1 => "not attempted yet".to_string(),
+            n => format!("retry {} of {} not attempted yet", n - 1, MAX_ATTEMPTS - 1),
+        },
         (None, _) => "no response".red().to_string(),
     };
+    let attempted = d.response_status.is_some() || d.error.is_some() || d.status != DeliveryStatus::Pending;
     lines.push(format!("   Status: {status}"));
     if let Some(e) = d.error.as_deref().filter(|e| !e.is_empty()) {
         lines.push(format!("   Error: {}", escape(e)));
@@ -183,12 +208,14 @@ pub fn delivery_block(d: &Delivery, today: &str) -> Vec<String> {
         let shown = if ms == 0 { "<1ms".to_string() } else { format!("{ms}ms") };
         lines.push(format!("   Duration: {shown}"));
     }
-    if d.attempt > 1 {
+    if attempted && d.attempt > 1 {
         let n = d.attempt - 1;
         lines.push(format!("   Retried: {}", units::plural(n.into(), "time", "times")));
     }
-    if let Some(next) = &d.next_retry_at {
-        lines.push(format!("   Next retry: {}", escape(&clock(next, today))));
+    // A succeeded attempt, or the schedule's last, has nothing coming after it.
+    let more = d.status != DeliveryStatus::Succeeded && (d.attempt as usize) < MAX_ATTEMPTS;
+    if let Some(next) = d.next_retry_at.as_deref().filter(|_| more) {
+        lines.push(format!("   Next retry: {}", escape(&next_retry(next, &d.created_at, today))));
     }
     lines
 }
@@ -246,6 +273,39 @@ mod tests {
             delivery(json!({"id":"dlv_3","webhookId":"wh_1","eventId":"evt_3","event":"lead.created",
             "attempt":1,"status":"pending","createdAt":"2026-01-22T10:15:00Z"}));
         assert!(delivery_block(&pending, "2026-01-22")[0].starts_with("⏳"));
+    }
+
+    #[test]
+    fn delivery_counts_stay_coherent() {
+        colored::control::set_override(false);
+        let day = local("2026-01-22T10:15:00Z").date();
+        // Succeeded: no next retry, whatever the API left in the field.
+        let ok = delivery(json!({"id":"dlv_1","event":"lead.created","attempt":2,"status":"succeeded",
+            "responseStatus":200,"createdAt":"2026-01-22T10:15:00Z","nextRetryAt":"2026-01-22T10:15:05Z"}));
+        let lines = delivery_block(&ok, &day);
+        assert!(lines.iter().all(|l| !l.contains("Next retry")), "{lines:#?}");
+        assert!(lines.contains(&"   Retried: 1 time".to_string()), "{lines:#?}");
+        // The schedule's last attempt: final.
+        let last = delivery(json!({"id":"dlv_2","event":"lead.created","attempt":6,"status":"failed",
+            "responseStatus":500,"createdAt":"2026-01-22T10:15:00Z","nextRetryAt":"2026-01-22T11:15:00Z"}));
+        assert!(delivery_block(&last, &day).iter().all(|l| !l.contains("Next retry")));
+        // A retry not made yet is not counted as made.
+        let due = delivery(json!({"id":"dlv_3","event":"lead.created","attempt":2,"status":"pending",
+            "createdAt":"2026-01-22T10:15:00Z","nextRetryAt":"2026-01-22T10:15:05Z"}));
+        let lines = delivery_block(&due, &day);
+        assert_eq!(lines[1], "   Status: retry 1 of 5 not attempted yet", "{lines:#?}");
+        assert!(lines.iter().all(|l| !l.contains("Retried")), "{lines:#?}");
+        assert_eq!(
+            lines.last().unwrap(),
+            &format!("   Next retry: {}", local("2026-01-22T10:15:05Z").h12_seconds())
+        );
+        // An hour away: to the minute.
+        let later = delivery(json!({"id":"dlv_4","event":"lead.created","attempt":5,"status":"failed",
+            "responseStatus":503,"createdAt":"2026-01-22T10:15:00Z","nextRetryAt":"2026-01-22T11:15:00Z"}));
+        assert_eq!(
+            delivery_block(&later, &day).last().unwrap(),
+            &format!("   Next retry: {}", local("2026-01-22T11:15:00Z").h12())
+        );
     }
 
     #[test]
