@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -253,6 +254,63 @@ impl AsyncWrite for Guarded {
     }
 }
 
+/// Whether `host:port` reaches a server bound at `bound`: the same port, and
+/// the bound address itself or any spelling of loopback (`localhost`,
+/// `127.x.y.z`, `127.1`, `[::1]`) or of "this host" (`0.0.0.0`, `[::]`), which
+/// connects to loopback. Sending there would loop back into the same server.
+pub fn is_own_address(host: &str, port: u16, bound: SocketAddr) -> bool {
+    if port != bound.port() {
+        return false;
+    }
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    let Some(ip) = host.parse::<IpAddr>().ok().or_else(|| legacy_ipv4(&host).map(IpAddr::V4)) else {
+        return false;
+    };
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    };
+    ip.is_loopback() || ip.is_unspecified() || ip == bound.ip()
+}
+
+/// The IPv4 spellings the system resolver also accepts (`127.1`, `2130706433`,
+/// `0x7f.1`, `0177.0.0.1`): one to four parts, each decimal, octal or hex, the
+/// last filling the remaining bytes.
+fn legacy_ipv4(host: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut values = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let v = if let Some(hex) = p.strip_prefix("0x") {
+            u32::from_str_radix(hex, 16).ok()?
+        } else if p.len() > 1 && p.starts_with('0') {
+            u32::from_str_radix(&p[1..], 8).ok()?
+        } else {
+            p.parse::<u32>().ok()?
+        };
+        values.push(v);
+    }
+    let (last, leading) = values.split_last()?;
+    let mut addr: u32 = 0;
+    for (i, v) in leading.iter().enumerate() {
+        if *v > 255 {
+            return None;
+        }
+        addr |= v << (24 - 8 * i);
+    }
+    let room = 32 - 8 * leading.len() as u32;
+    if room < 32 && *last >= 1 << room {
+        return None;
+    }
+    Some(Ipv4Addr::from(addr | last))
+}
+
 /// Open connections, each with the sender that asks it to finish.
 #[derive(Default)]
 struct Connections {
@@ -395,14 +453,45 @@ where
 
 #[cfg(test)]
 mod tests {
-    use std::net::SocketAddr;
-
     use http_body_util::{BodyExt, Full};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     use super::*;
 
     const WAIT: Duration = Duration::from_secs(10);
+
+    #[test]
+    fn own_address_in_any_loopback_spelling() {
+        let bound: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        for host in [
+            "localhost",
+            "LOCALHOST.",
+            "app.localhost",
+            "127.0.0.1",
+            "127.9.8.7",
+            "127.1",
+            "2130706433",
+            "0x7f000001",
+            "0177.0.0.1",
+            "[::1]",
+            "::1",
+            "[::ffff:127.0.0.1]",
+            "0.0.0.0",
+            "0",
+            "[::]",
+        ] {
+            assert!(is_own_address(host, 3000, bound), "{host}");
+        }
+        for (host, port) in [("localhost", 3001), ("127.0.0.1", 4000), ("example.com", 3000), ("10.0.0.1", 3000)] {
+            assert!(!is_own_address(host, port, bound), "{host}:{port}");
+        }
+        let lan: SocketAddr = "192.168.1.20:3000".parse().unwrap();
+        assert!(is_own_address("192.168.1.20", 3000, lan));
+        assert!(!is_own_address("192.168.1.21", 3000, lan));
+        assert_eq!(legacy_ipv4("256.1"), None);
+        assert_eq!(legacy_ipv4("1.2.3.4.5"), None);
+        assert_eq!(legacy_ipv4("10.1.65536"), None);
+    }
 
     /// Serves a handler that reads the whole body, then waits `delay`, then answers `ok`.
     async fn start(limits: Limits, delay: Duration) -> (SocketAddr, CancellationToken) {

@@ -929,3 +929,28 @@ fn the_largest_time_scale_schedules_retries_without_a_panic(store: Store) {
     assert!(status.success(), "{status:?}");
     assert!(err.iter().all(|l| !l.contains("panicked")), "{err:#?}");
 }
+
+#[test]
+fn a_webhook_pointing_at_the_emulator_itself_is_refused() {
+    let emu = quick("0.001");
+    let api = Api::new(&emu);
+    let port = emu.url.trim_start_matches("http://").split(['/', ':']).nth(1).unwrap().to_string();
+    for url in [
+        format!("http://127.0.0.1:{port}/v1/events"),
+        format!("http://localhost:{port}/"),
+        format!("http://[::1]:{port}/hook"),
+        format!("http://127.1:{port}/"),
+    ] {
+        let (status, v) = api.post("/webhooks", json!({"url": url, "events": ["*"]}));
+        assert_eq!(status, 422, "{url}: {v}");
+        assert_eq!(v["error"]["code"], "validation_error", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("own address"), "{v}");
+    }
+    let w = api.create(json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]}));
+    let id = w["id"].as_str().unwrap();
+    let (status, v) =
+        api.call("PATCH", &format!("/webhooks/{id}"), Some(json!({"url": format!("http://localhost:{port}/")})));
+    assert_eq!(status, 422, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("own address"), "{v}");
+    assert_eq!(api.get(&format!("/webhooks/{id}")).1["data"]["url"], "http://127.0.0.1:9/hook");
+}

@@ -862,3 +862,28 @@ fn read_timeout_and_max_connections_are_checked() {
         cmd().arg("listen").args(args).assert().code(2).stderr(predicate::str::contains(args[0]));
     }
 }
+
+#[test]
+fn forwarding_to_its_own_address_is_refused_at_start() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let p = port.to_string();
+    for (flag, target) in [
+        ("--forward-to", p.clone()),
+        ("--forward-to", format!(":{port}/hook")),
+        ("--forward-to", format!("http://localhost:{port}/")),
+        ("--forward-to", format!("http://127.1:{port}")),
+        ("--forward-to", format!("http://[::1]:{port}/x")),
+        ("--forward-to", format!("0.0.0.0:{port}")),
+        ("--route", format!("lead.*=http://127.0.0.2:{port}/leads")),
+    ] {
+        let out = cmd()
+            .args(["listen", "--port", &p, "--skip-verify", flag, &target])
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {target}: {err}");
+        assert!(err.contains(flag) && err.contains("own address"), "{err}");
+        assert!(!err.contains("Ready!"), "{err}");
+    }
+}

@@ -47,6 +47,8 @@ pub struct AppState {
     pub api_key: String,
     /// Log one line per API request on stderr (`-v`).
     pub log_requests: bool,
+    /// Where the API is served: a webhook pointing here would deliver to the emulator itself.
+    pub addr: std::net::SocketAddr,
 }
 
 type Shared = Arc<AppState>;
@@ -327,6 +329,7 @@ async fn create_webhook(State(st): State<Shared>, headers: HeaderMap, body: Byte
     let req: CreateWebhook = validate::parse_body(&body)?;
     let key = idempotency_key(&headers)?;
     let webhook = validate::new_webhook(req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
+    validate::not_self(&webhook.url, st.addr).map_err(ApiErr::invalid)?;
     let key = key.map(|key| IdempotencyKey { key, request_hash: hex::encode(Sha256::digest(&body)) });
     let created = st.store.create_webhook(webhook, key).await?;
     match created {
@@ -367,6 +370,7 @@ async fn update_webhook(State(st): State<Shared>, Path(id): Path<String>, body: 
     let req: UpdateWebhook = validate::parse_body(&body)?;
     let mut webhook = load_webhook(&st, &id).await?;
     validate::apply_update(&mut webhook, req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
+    validate::not_self(&webhook.url, st.addr).map_err(ApiErr::invalid)?;
     if !st.store.save_webhook(&webhook).await? {
         return Err(ApiErr::not_found("webhook", &id));
     }

@@ -99,6 +99,7 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         engine: engine.clone(),
         api_key: api_key.clone(),
         log_requests: printer.verbosity() == Verbosity::Verbose,
+        addr,
     });
     let app = api::router(state);
 

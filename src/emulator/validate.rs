@@ -101,6 +101,18 @@ pub fn batch_wait(w: &Webhook) -> u64 {
     w.max_wait_time.unwrap_or(DEFAULT_MAX_WAIT_TIME)
 }
 
+/// Refuses a webhook URL that is the emulator's own address (`own`): every
+/// delivery to it would come back as an API request.
+pub fn not_self(url: &str, own: std::net::SocketAddr) -> Result<(), String> {
+    let Ok(parsed) = reqwest::Url::parse(url) else { return Ok(()) };
+    match (parsed.host_str(), parsed.port_or_known_default()) {
+        (Some(host), Some(port)) if crate::server::is_own_address(host, port, own) => {
+            Err(format!("url: '{url}' is this emulator's own address: deliveries would come back to it"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn check_url(url: &str) -> Result<(), String> {
     if url.len() > 2048 {
         return Err("url: longer than 2048 characters".into());

@@ -54,6 +54,12 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let save = opts.save.as_deref().map(save::SaveFile::open).transpose()?;
     let mut signals = Signals::new()?;
     let (listener, addr) = server::bind(&opts.host, opts.port).await?;
+    if let Some((flag, target)) = opts.loop_target(addr) {
+        return Err(Error::usage(format!(
+            "{flag} {target} is this listener's own address ({addr}): every delivery would come back to it"
+        ))
+        .with_hint("forward to the port your app listens on, e.g. --forward-to 4000"));
+    }
     // Bound before `Ready!`, so a taken port is an error before anything is served.
     let inspect_listener = match &opts.inspect {
         Some(i) => Some(inspect::bind(i.port).await?),

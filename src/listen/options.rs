@@ -2,6 +2,7 @@
 //! ([`Target`]: a URL or a shorthand for a local app), routes, event patterns,
 //! the path and how signatures are checked. Every problem is a usage error (exit 2).
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -112,6 +113,15 @@ impl Options {
     /// Whether anything is forwarded at all.
     pub fn forwards(&self) -> bool {
         self.forward_to.is_some() || !self.routes.is_empty()
+    }
+
+    /// The first forward target that is the listener itself, bound at `bound`,
+    /// with the flag that named it.
+    pub fn loop_target(&self, bound: SocketAddr) -> Option<(&'static str, &Target)> {
+        let routes = self.routes.iter().map(|r| ("--route", &r.target));
+        routes.chain(self.forward_to.as_ref().map(|t| ("--forward-to", t))).find(|(_, t)| {
+            t.uri.host().is_some_and(|host| crate::server::is_own_address(host, t.port, bound))
+        })
     }
 
     /// Every forward target: the routes', then `--forward-to`.
