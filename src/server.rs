@@ -482,7 +482,9 @@ mod tests {
         ] {
             assert!(is_own_address(host, 3000, bound), "{host}");
         }
-        for (host, port) in [("localhost", 3001), ("127.0.0.1", 4000), ("example.com", 3000), ("10.0.0.1", 3000)] {
+        for (host, port) in
+            [("localhost", 3001), ("127.0.0.1", 4000), ("example.com", 3000), ("10.0.0.1", 3000)]
+        {
             assert!(!is_own_address(host, port, bound), "{host}:{port}");
         }
         let lan: SocketAddr = "192.168.1.20:3000".parse().unwrap();

@@ -948,8 +948,11 @@ fn a_webhook_pointing_at_the_emulator_itself_is_refused() {
     }
     let w = api.create(json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]}));
     let id = w["id"].as_str().unwrap();
-    let (status, v) =
-        api.call("PATCH", &format!("/webhooks/{id}"), Some(json!({"url": format!("http://localhost:{port}/")})));
+    let (status, v) = api.call(
+        "PATCH",
+        &format!("/webhooks/{id}"),
+        Some(json!({"url": format!("http://localhost:{port}/")})),
+    );
     assert_eq!(status, 422, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("own address"), "{v}");
     assert_eq!(api.get(&format!("/webhooks/{id}")).1["data"]["url"], "http://127.0.0.1:9/hook");

@@ -887,3 +887,46 @@ fn forwarding_to_its_own_address_is_refused_at_start() {
         assert!(!err.contains("Ready!"), "{err}");
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_delivery_that_cannot_be_saved_is_answered_500_and_retried() {
+    let mut l = listen(&["--secret", SECRET, "--json", "--save", "/dev/full", "--max-events", "1"]);
+    let body = opp_updated("evt_full000000000000000000001");
+    for _ in 0..2 {
+        // The retry is handled again, not "Already processed", and does not count for --max-events.
+        assert_eq!(post_signed(&l.url, &body), (500, "cannot save delivery".into()));
+        let v = json_line(&mut l);
+        assert_eq!(v["status"], 500, "{v}");
+        assert_eq!(v["error"], "cannot save delivery", "{v}");
+    }
+    let warning = l.stderr_until(|s| s.contains("--save"));
+    assert!(warning.contains("/dev/full"), "{warning}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_save_file_is_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    let path = dir.path("saved.ndjson");
+    let mut l = listen(&["--secret", SECRET, "--json", "--save", path.to_str().unwrap()]);
+    assert_eq!(post_signed(&l.url, &opp_updated("evt_mode000000000000000000001")).0, 200);
+    json_line(&mut l);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn an_id_repeated_inside_a_batch_counts_once() {
+    let l = listen(&["--secret", SECRET, "--max-events", "2", "--timeout", "20s"]);
+    let twice = batch(&[
+        ("evt_twice00000000000000000001", "lead.created"),
+        ("evt_twice00000000000000000001", "lead.created"),
+    ]);
+    assert_eq!(post_signed(&l.url, &twice), (200, "OK".into()));
+    // Still listening: the batch was one event, not the two --max-events asks for.
+    assert_eq!(post_signed(&l.url, &twice), (200, "Already processed".into()));
+    assert_eq!(post_signed(&l.url, &opp_updated("evt_twice00000000000000000002")), (200, "OK".into()));
+    let (status, _, stderr) = l.wait();
+    assert!(status.success(), "{stderr:?}");
+}

@@ -56,6 +56,9 @@ const TEXT_PLAIN: HeaderValue = HeaderValue::from_static("text/plain; charset=ut
 const ALLOW_POST: HeaderValue = HeaderValue::from_static("POST");
 const CLOSE: HeaderValue = HeaderValue::from_static("close");
 
+/// The answer (and the record's error) when a delivery cannot be written to `--save`.
+const SAVE_FAILED: &str = "cannot save delivery";
+
 /// Line buffers grown past this (a large body) are released after use.
 const KEEP_LINE: usize = 64 << 10;
 
@@ -416,23 +419,32 @@ impl State {
                 (Reply::text(status, text), None)
             }
         };
-        if reply.status.is_success() {
+        let accepted = reply.status.is_success();
+        let status = reply.status.as_u16();
+        let (response, saved) = self.conclude(Record { status, forward: forwarded.as_ref(), ..base }, reply);
+        // Only a delivery that is in the --save file counts as processed: otherwise its 500
+        // makes the sender retry, and the retry must not be "Already processed".
+        if accepted && saved {
             self.accept(events, &seen_before, &hidden);
         }
-        let status = reply.status.as_u16();
-        self.finish(Record { status, forward: forwarded.as_ref(), ..base }, reply)
+        response
     }
 
-    /// Marks a 2xx-answered delivery's ids processed and counts its new, shown events.
+    /// Marks a 2xx-answered delivery's ids processed and counts its new, shown
+    /// events (an id repeated inside the batch counts once).
     fn accept(&self, events: &[EventRef<'_>], seen_before: &[bool], hidden: &[bool]) {
         if let Some(seen) = &self.seen {
             seen.mark(events.iter().map(|e| e.id.as_ref()));
         }
-        let new = (0..events.len())
-            .filter(|&i| {
-                !seen_before.get(i).copied().unwrap_or(false) && !hidden.get(i).copied().unwrap_or(false)
-            })
-            .count() as u64;
+        let counts = |i: usize| {
+            !seen_before.get(i).copied().unwrap_or(false) && !hidden.get(i).copied().unwrap_or(false)
+        };
+        let new = if events.len() == 1 {
+            u64::from(counts(0))
+        } else {
+            let mut ids = std::collections::HashSet::with_capacity(events.len());
+            (0..events.len()).filter(|&i| ids.insert(events[i].id.as_ref()) && counts(i)).count() as u64
+        };
         if new == 0 {
             return;
         }
@@ -449,57 +461,96 @@ impl State {
         self.finish(rec, reply)
     }
 
-    /// Shows, saves and keeps the record, then answers.
+    /// Saves, shows and keeps the record, then answers.
     fn finish(&self, rec: Record<'_>, reply: Reply) -> Response<Body> {
+        self.conclude(rec, reply).0
+    }
+
+    /// Saves, shows and keeps the record; the answer, and whether it is the one
+    /// decided: a delivery that cannot be saved is answered 500 so that the sender retries.
+    fn conclude(&self, rec: Record<'_>, reply: Reply) -> (Response<Body>, bool) {
         let rec = Record { status: reply.status.as_u16(), ..rec };
+        let e = match self.keep(&rec, reply, self.save.as_ref()) {
+            Ok(resp) => return (resp, true),
+            Err(e) => e,
+        };
+        let reason = crate::error::io_reason(&e);
+        if let Some(save) = &self.save
+            && !self.save_failed.swap(true, Ordering::Relaxed)
+        {
+            self.printer.warn(&format!(
+                "cannot write to --save file '{}': {reason}; deliveries are answered 500 until it can",
+                save.path().display()
+            ));
+        }
+        let failed = Record {
+            status: 500,
+            error: Some(SAVE_FAILED),
+            detail: Some(format!("--save: {reason}").into()),
+            ..rec
+        };
+        let reply = || Reply::text(StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED);
+        // Without a file to write, showing and keeping cannot fail.
+        (self.keep(&failed, reply(), None).unwrap_or_else(|_| reply().into_response()), false)
+    }
+
+    /// Writes the record to `save`, shows it and keeps it in the inspector, then
+    /// answers; when saving fails, nothing is shown or kept.
+    fn keep(
+        &self,
+        rec: &Record<'_>,
+        reply: Reply,
+        save: Option<&SaveFile>,
+    ) -> std::io::Result<Response<Body>> {
         let Some(inspector) = &self.inspector else {
-            self.emit(&rec, |_| {});
-            return reply.into_response();
+            self.emit(rec, save, |_| {})?;
+            return Ok(reply.into_response());
         };
         let body = reply.body.clone();
         let resp = reply.into_response();
         let duration = SystemTime::now().duration_since(rec.received_at).unwrap_or_default();
         // The NDJSON line, when one is written anyway, is kept as it is.
         let mut kept = false;
-        self.emit(&rec, |line| {
-            inspector.push(Entry::new(&rec, Some(line), resp.headers(), &body, duration));
+        self.emit(rec, save, |line| {
+            inspector.push(Entry::new(rec, Some(line), resp.headers(), &body, duration));
             kept = true;
-        });
+        })?;
         if !kept {
-            inspector.push(Entry::new(&rec, None, resp.headers(), &body, duration));
+            inspector.push(Entry::new(rec, None, resp.headers(), &body, duration));
         }
-        resp
+        Ok(resp)
     }
 
-    /// Writes the record to stdout (NDJSON or a human block) and `--save`;
-    /// `with_line` gets its NDJSON line when one was written.
-    fn emit(&self, rec: &Record<'_>, with_line: impl FnOnce(&[u8])) {
-        if self.opts.json || self.save.is_some() {
-            LINE.with_borrow_mut(|line| {
+    /// Writes the record to `save` and to stdout (NDJSON or a human block);
+    /// `with_line` gets its NDJSON line when one was written. Nothing is shown
+    /// when saving fails.
+    fn emit(
+        &self,
+        rec: &Record<'_>,
+        save: Option<&SaveFile>,
+        with_line: impl FnOnce(&[u8]),
+    ) -> std::io::Result<()> {
+        if self.opts.json || save.is_some() {
+            let saved = LINE.with_borrow_mut(|line| {
                 line.clear();
                 rec.write_json(line);
-                if let Some(save) = &self.save
-                    && let Err(e) = save.append(line)
-                    && !self.save_failed.swap(true, Ordering::Relaxed)
-                {
-                    self.printer.warn(&format!(
-                        "cannot write to --save file '{}': {}",
-                        save.path().display(),
-                        crate::error::io_reason(&e)
-                    ));
+                let saved = save.map_or(Ok(()), |f| f.append(line));
+                if saved.is_ok() {
+                    if self.opts.json {
+                        self.sink.write(line);
+                    }
+                    with_line(line);
                 }
-                if self.opts.json {
-                    self.sink.write(line);
-                }
-                with_line(line);
                 if line.capacity() > KEEP_LINE {
                     *line = Vec::new();
                 }
+                saved
             });
-            if self.opts.json {
-                return;
+            if saved.is_err() || self.opts.json {
+                return saved;
             }
         }
         self.sink.write(render::block(rec, &self.style).as_bytes());
+        Ok(())
     }
 }
