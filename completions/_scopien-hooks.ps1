@@ -489,6 +489,7 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
             [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Multiply retry waits and batch waits by F')
             [CompletionResult]::new('--delivery-timeout', '--delivery-timeout', [CompletionResultType]::ParameterName, 'Deadline for each delivery attempt')
             [CompletionResult]::new('--max-rate', '--max-rate', [CompletionResultType]::ParameterName, 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Remove events whose deliveries have all ended once older than DUR (0: keep everything)')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Answer 408 to a request whose headers or body take longer than DUR to arrive')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections open at once (the rest wait to be accepted)')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'api-base')

@@ -437,7 +437,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__emulate)
-            opts="-y -v -q -h -V --api-key --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --read-timeout --max-connections --api-base --profile --config --yes --json --color --verbose --quiet --help --version"
+            opts="-y -v -q -h -V --api-key --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --retain --read-timeout --max-connections --api-base --profile --config --yes --json --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,6 +468,10 @@ _scopien__hooks() {
                     return 0
                     ;;
                 --max-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

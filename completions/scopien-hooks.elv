@@ -468,6 +468,7 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
             cand --time-scale 'Multiply retry waits and batch waits by F'
             cand --delivery-timeout 'Deadline for each delivery attempt'
             cand --max-rate 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap'
+            cand --retain 'Remove events whose deliveries have all ended once older than DUR (0: keep everything)'
             cand --read-timeout 'Answer 408 to a request whose headers or body take longer than DUR to arrive'
             cand --max-connections 'Most connections open at once (the rest wait to be accepted)'
             cand --api-base 'api-base'

@@ -562,6 +562,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l 
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l time-scale -d 'Multiply retry waits and batch waits by F' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l delivery-timeout -d 'Deadline for each delivery attempt' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-rate -d 'Per-webhook delivery cap in events/s (batches: a tenth of it); 0 for no cap' -r
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l retain -d 'Remove events whose deliveries have all ended once older than DUR (0: keep everything)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l read-timeout -d 'Answer 408 to a request whose headers or body take longer than DUR to arrive' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l max-connections -d 'Most connections open at once (the rest wait to be accepted)' -r
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l api-base -r

@@ -84,6 +84,8 @@ on_each_store!(
     a_test_send_reports_the_failed_attempt_and_keeps_retrying,
     a_retried_post_with_the_same_idempotency_key_emits_once,
     the_largest_time_scale_schedules_retries_without_a_panic,
+    a_webhook_pointing_at_the_emulator_itself_is_refused,
+    retain_removes_ended_events_and_keeps_pending_work,
 );
 
 /// A small client for the emulator's API.
@@ -930,9 +932,8 @@ fn the_largest_time_scale_schedules_retries_without_a_panic(store: Store) {
     assert!(err.iter().all(|l| !l.contains("panicked")), "{err:#?}");
 }
 
-#[test]
-fn a_webhook_pointing_at_the_emulator_itself_is_refused() {
-    let emu = quick("0.001");
+fn a_webhook_pointing_at_the_emulator_itself_is_refused(store: Store) {
+    let emu = quick(store, "0.001");
     let api = Api::new(&emu);
     let port = emu.url.trim_start_matches("http://").split(['/', ':']).nth(1).unwrap().to_string();
     for url in [
@@ -956,4 +957,37 @@ fn a_webhook_pointing_at_the_emulator_itself_is_refused() {
     assert_eq!(status, 422, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("own address"), "{v}");
     assert_eq!(api.get(&format!("/webhooks/{id}")).1["data"]["url"], "http://127.0.0.1:9/hook");
+}
+
+fn retain_removes_ended_events_and_keeps_pending_work(store: Store) {
+    let emu = fresh(store, &["--retain", "1s"]);
+    let api = Api::new(&emu);
+    let rx = TestServer::ok();
+    let done = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    let refused = common::closed_port();
+    // Its second attempt is due 5 s after the first: pending for the whole test.
+    let pending =
+        api.create(json!({"url": format!("http://127.0.0.1:{refused}/"), "events": ["case.closed"]}));
+    let (done_id, pending_id) = (done["id"].as_str().unwrap(), pending["id"].as_str().unwrap());
+    api.emit("lead.created", None);
+    api.emit("case.closed", None);
+    rx.wait_for(1);
+    api.wait_log(done_id, |log| log.first().is_some_and(|d| d["status"] == "succeeded"));
+    // Once older than --retain, the ended event goes with its log.
+    api.wait_log(done_id, <[Value]>::is_empty);
+    let log = api.deliveries(pending_id);
+    assert!(!log.is_empty(), "pending work was removed");
+    assert!(log.iter().any(|d| d["status"] != "succeeded"), "{log:?}");
+}
+
+#[test]
+fn retain_is_checked() {
+    for bad in ["-1", "soon", "1000000000h"] {
+        let out = cmd()
+            .args(["emulate", "--in-memory", "--port", "0", &format!("--retain={bad}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--retain"), "{bad}");
+    }
 }

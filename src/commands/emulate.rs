@@ -48,6 +48,7 @@ pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         time_scale: args.time_scale,
         delivery_timeout: args.delivery_timeout,
         max_rate: args.max_rate,
+        retain: args.retain,
         limits: Limits::new(args.serve.read_timeout, args.serve.max_connections),
     };
     emulator::serve(opts, &ctx.printer).await

@@ -16,6 +16,7 @@ pub mod log;
 pub mod pacer;
 pub mod postgres;
 pub mod queue;
+pub mod retention;
 pub mod storage;
 pub mod store;
 pub mod trigger;
@@ -65,11 +66,13 @@ pub struct Options {
     pub max_rate: u32,
     /// Read timeout and connection cap of the API server.
     pub limits: Limits,
+    /// How long ended events are kept (zero: for ever).
+    pub retain: Duration,
 }
 
 /// Serves the emulator until Ctrl-C or SIGTERM.
 pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
-    let Options { host, port, db, api_key, time_scale, delivery_timeout, max_rate, limits } = opts;
+    let Options { host, port, db, api_key, time_scale, delivery_timeout, max_rate, limits, retain } = opts;
     let store = db.open().await?;
     let (queued, batched) = store.start().await.map_err(|e| db.error(&e))?;
 
@@ -95,7 +98,7 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         .await
         .map_err(|e| db.error(&e))?;
     let state = Arc::new(api::AppState {
-        store,
+        store: store.clone(),
         engine: engine.clone(),
         api_key: api_key.clone(),
         log_requests: printer.verbosity() == Verbosity::Verbose,
@@ -131,6 +134,11 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     ));
 
     let runner = tokio::spawn(engine.clone().run());
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let pruner = (!retain.is_zero()).then(|| {
+        let warn = printer.clone();
+        tokio::spawn(retention::run(store, retain, cancel.clone(), move |e| warn.warn(&e)))
+    });
     let handler = move |req: http::Request<RequestBody>| {
         let mut app = app.clone();
         async move {
@@ -141,7 +149,6 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         }
     };
     let reply = api::timeout_reply(limits.read_timeout);
-    let cancel = tokio_util::sync::CancellationToken::new();
     let served = tokio::spawn(server::serve(
         listener,
         limits,
@@ -155,6 +162,9 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     stop.await;
     cancel.cancel();
     let _ = served.await;
+    if let Some(pruner) = pruner {
+        let _ = pruner.await;
+    }
     engine.shutdown(delivery_timeout.saturating_add(Duration::from_secs(1))).await;
     let _ = runner.await;
     printer.status(match db {

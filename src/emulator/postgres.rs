@@ -56,7 +56,8 @@ const CHANNEL: &str = "scopien_hooks_work";
 const MIGRATION_LOCK: i64 = 0x5c09_1e4e_0001;
 
 /// Ordered schema migrations; migration `i` moves the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE webhooks (
         seq BIGSERIAL PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
@@ -137,7 +138,11 @@ const MIGRATIONS: &[&str] = &["
     CREATE TABLE pacing (
         webhook_id TEXT PRIMARY KEY,
         next_slot_us BIGINT NOT NULL
-    );"];
+    );",
+    // v2: what `--retain` looks up.
+    "CREATE INDEX events_by_time ON events (created_at);
+    CREATE INDEX deliveries_by_event ON deliveries (event_id);",
+];
 
 /// `url` with any password replaced by `***`, fit to print.
 pub fn display_url(url: &str) -> String {
@@ -1090,6 +1095,30 @@ impl Store for PgStore {
             return Ok(Recorded { applied: applied.map_err(StoreError::Pool)?, notified: 0 });
         }
         record(&mut self.client().await?, &rec, now).await
+    }
+
+    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let ids: Vec<String> = tx
+            .query(
+                "DELETE FROM events WHERE seq IN (
+                    SELECT seq FROM events WHERE created_at < $1
+                      AND id NOT IN (SELECT unnest(event_ids) FROM jobs)
+                      AND id NOT IN (SELECT event_id FROM open_batches)
+                    ORDER BY created_at LIMIT $2)
+                 RETURNING id",
+                &[&cutoff_ms, &limit],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        tx.execute("DELETE FROM deliveries WHERE event_id = ANY($1)", &[&ids]).await?;
+        tx.execute("DELETE FROM replays WHERE created_at < $1", &[&cutoff_ms]).await?;
+        tx.commit().await?;
+        Ok(ids.len())
     }
 }
 

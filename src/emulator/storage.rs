@@ -217,6 +217,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Writes an attempt's outcome in one transaction, unless its lease was
     /// lost meanwhile (then [`Recorded::applied`] is false).
     async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError>;
+
+    /// In one transaction, removes up to `limit` of the oldest events created
+    /// before `cutoff_ms` that no queued delivery or open batch holds, with
+    /// their delivery log, and the stored idempotent answers from before
+    /// `cutoff_ms`. Returns how many events went.
+    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError>;
 }
 
 /// A page from rows `(cursor, item)` fetched with one row too many: the items

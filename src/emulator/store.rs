@@ -109,6 +109,9 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL,
         PRIMARY KEY (key, route)
     );",
+    // v3: what `--retain` looks up.
+    "CREATE INDEX events_by_time ON events(created_at);
+    CREATE INDEX deliveries_by_event ON deliveries(event_id);",
 ];
 
 /// One SQLite connection shared by the API and the engine. rusqlite is
@@ -677,6 +680,38 @@ impl Store for SqliteStore {
     async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError> {
         self.run(move |c| Ok(queue::record_attempt(c, &rec, now)?)).await
     }
+
+    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError> {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let n = prune(&tx, cutoff_ms, limit)?;
+            tx.commit()?;
+            Ok(n)
+        })
+        .await
+    }
+}
+
+/// [`Store::prune`]; run it inside a transaction.
+pub fn prune(c: &Connection, cutoff_ms: i64, limit: usize) -> rusqlite::Result<usize> {
+    // Both NOT IN lists are built once per statement, not once per event.
+    let ids = c
+        .prepare_cached(
+            "DELETE FROM events WHERE seq IN (
+                SELECT seq FROM events WHERE created_at < ?1
+                  AND id NOT IN (SELECT x.value FROM jobs, json_each(jobs.event_ids) AS x)
+                  AND id NOT IN (SELECT event_id FROM open_batches)
+                ORDER BY created_at LIMIT ?2)
+             RETURNING id",
+        )?
+        .query_map(params![cutoff_ms, i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut log = c.prepare_cached("DELETE FROM deliveries WHERE event_id = ?1")?;
+    for id in &ids {
+        log.execute([id])?;
+    }
+    c.prepare_cached("DELETE FROM replays WHERE created_at < ?1")?.execute([cutoff_ms])?;
+    Ok(ids.len())
 }
 
 #[cfg(test)]
@@ -726,6 +761,49 @@ pub(super) mod tests {
         let newer = dir.path().join("new.db");
         Connection::open(&newer).unwrap().pragma_update(None, "user_version", 99).unwrap();
         assert!(matches!(SqliteStore::open(Some(&newer)), Err(StoreError::TooNew(99, _))));
+    }
+
+    #[test]
+    fn prune_removes_only_old_ended_events_with_their_log() {
+        let store = SqliteStore::open(None).unwrap();
+        store
+            .run_now(|c| {
+                let hook = webhook(c, json!({"url": "http://127.0.0.1:9/", "events": ["lead.*"]}));
+                let batched =
+                    webhook(c, json!({"url": "http://127.0.0.1:9/b", "events": ["case.*"], "batch": true}));
+                let (ended, queued, waiting) = (
+                    event("lead.created", json!({})),
+                    event("lead.updated", json!({})),
+                    event("case.closed", json!({})),
+                );
+                let (late, later) = (event("lead.created", json!({})), event("lead.created", json!({})));
+                insert_events(c, &[ended.clone(), queued.clone(), waiting.clone()], 1_000)?;
+                insert_events(c, &[late.clone(), later.clone()], 9_000)?;
+                // The first delivery ended: its job is gone, its log stays until pruned.
+                c.execute("DELETE FROM jobs WHERE event_ids = ?1", [to_json(&[&ended.id])])?;
+                for id in [&late.id, &later.id] {
+                    c.execute("DELETE FROM jobs WHERE event_ids = ?1", [to_json(&[id])])?;
+                }
+                let count =
+                    |sql: &str, id: &str| -> rusqlite::Result<i64> { c.query_row(sql, [id], |r| r.get(0)) };
+                assert_eq!(prune(c, 5_000, 100)?, 1);
+                assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", &ended.id)?, 0);
+                assert_eq!(count("SELECT COUNT(*) FROM deliveries WHERE event_id=?1", &ended.id)?, 0);
+                // Still queued, in an open batch, or newer than the cutoff: kept.
+                for (id, log) in [(&queued.id, 1), (&waiting.id, 0), (&late.id, 1)] {
+                    assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", id)?, 1, "{id}");
+                    assert_eq!(count("SELECT COUNT(*) FROM deliveries WHERE event_id=?1", id)?, log, "{id}");
+                }
+                assert_eq!(count("SELECT COUNT(*) FROM open_batches WHERE webhook_id=?1", &batched.id)?, 1);
+                assert_eq!(prune(c, 5_000, 100)?, 0);
+                // The limit bounds one call.
+                assert_eq!(prune(c, 10_000, 1)?, 1);
+                assert_eq!(prune(c, 10_000, 100)?, 1);
+                assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", &queued.id)?, 1);
+                let _ = hook;
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]
