@@ -77,7 +77,7 @@ fn event_id(req: &Recorded) -> String {
 fn ten_thousand_events_across_three_instances_are_each_delivered_once() {
     let url = postgres::database();
     let mut emus = instances(3, &url, &["--max-rate", "0", "--time-scale", "0.001"]);
-    assert_eq!(postgres::query(&url, "SELECT version FROM scopien_hooks_schema"), "1", "migrated once");
+    assert_eq!(postgres::query(&url, "SELECT version FROM scopien_hooks_schema"), "2", "migrated once");
     let rx = TestServer::ok();
     create(&emus[0].url, json!({"url": rx.url("/"), "events": ["lead.created"]}));
     let bases: Vec<String> = emus.iter().map(|e| e.url.clone()).collect();
