@@ -1,7 +1,7 @@
 //! Several `emulate` processes on one PostgreSQL database (a throwaway cluster
 //! from the machine's server packages): one shared service, each attempt made
 //! by one instance, nothing lost when one is killed, one rate cap, one set of
-//! webhooks and idempotency keys.
+//! webhooks and idempotency keys, one instance pruning at a time.
 
 mod common;
 
@@ -11,6 +11,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Recorded, Reply, Running, TestServer, WAIT, bin, cmd, postgres};
+use scopien_hooks::emulator::postgres::{PRUNE_LOCK, PgStore};
+use scopien_hooks::emulator::storage::{NewEvent, Store};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk_test_emulator";
@@ -291,4 +293,68 @@ fn the_url_password_is_never_printed_and_the_environment_names_the_database() {
     assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
     assert!(stderr.contains("postgres://postgres:***@127.0.0.1:"), "{stderr}");
     assert!(!stderr.contains("hunter2secret"), "{stderr}");
+}
+
+/// Events no webhook takes (so they end as soon as they are stored), created at `at_ms`.
+async fn ended_events(store: &PgStore, n: usize, at_ms: i64) -> Vec<String> {
+    let events: Vec<NewEvent> = (0..n)
+        .map(|i| {
+            let id = format!("evt_prune{at_ms}x{i}");
+            let body = serde_json::to_vec(&json!({"id": id, "event": "lead.created", "data": {}})).unwrap();
+            NewEvent { id, name: "lead.created".into(), body, data: json!({}) }
+        })
+        .collect();
+    let ids = events.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(store.insert_events(events, at_ms).await.unwrap(), 0, "no webhook: nothing queued");
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_instance_prunes_at_a_time_and_the_others_skip_their_round() {
+    let url = postgres::database();
+    let first = Arc::new(PgStore::connect(&url).await.unwrap());
+    let second = PgStore::connect(&url).await.unwrap();
+    let old = ended_events(&first, 3, 1_000).await;
+    let events = |url: &str| count(url, "SELECT COUNT(*) FROM events");
+
+    // Hold one of the old events, so that the first instance's prune stops
+    // half-way, inside its transaction, with the prune lock taken.
+    let (holder, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    holder.batch_execute("BEGIN").await.unwrap();
+    holder.execute("SELECT 1 FROM events WHERE id=$1 FOR UPDATE", &[&old[0]]).await.unwrap();
+    let pruning = tokio::spawn({
+        let first = first.clone();
+        async move { first.prune(5_000, 100).await }
+    });
+    let held = format!(
+        "SELECT COUNT(*) FROM pg_locks WHERE locktype='advisory' AND granted \
+         AND database=(SELECT oid FROM pg_database WHERE datname=current_database()) \
+         AND classid::bigint={} AND objid::bigint={}",
+        PRUNE_LOCK >> 32,
+        PRUNE_LOCK & 0xffff_ffff
+    );
+    eventually(WAIT, "the first instance pruning", || count(&url, &held) == 1);
+
+    // The second instance skips its round while the first prunes, however much
+    // is due, without waiting for it.
+    for cutoff in [5_000, i64::MAX] {
+        let skipped = tokio::time::timeout(WAIT, second.prune(cutoff, 100)).await.expect("no wait");
+        assert_eq!(skipped.unwrap(), 0);
+    }
+    assert_eq!(events(&url), 3, "nothing removed beside the running prune");
+
+    // Let the first one finish: it removes every old event.
+    holder.batch_execute("COMMIT").await.unwrap();
+    let removed = tokio::time::timeout(WAIT, pruning).await.expect("the prune finishes").unwrap();
+    assert_eq!(removed.unwrap(), 3);
+    assert_eq!(events(&url), 0);
+    assert_eq!(count(&url, &held), 0, "the lock went with the transaction");
+
+    // With nobody pruning, the second instance prunes: old events go, newer ones stay.
+    let older = ended_events(&first, 2, 2_000).await;
+    let newer = ended_events(&first, 1, 9_000).await;
+    assert_eq!(second.prune(5_000, 100).await.unwrap(), 2);
+    let left = postgres::query(&url, "SELECT id FROM events");
+    assert_eq!(left, newer[0], "{older:?} removed");
 }

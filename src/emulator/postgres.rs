@@ -21,6 +21,9 @@
 //!   [`IDLE_WAKE`] at the latest.
 //! - **Migrations** run in one transaction under an advisory lock: the first
 //!   instance to start migrates, the others wait and find the schema current.
+//! - **`--retain`** prunes under a transaction-scoped advisory lock
+//!   ([`PRUNE_LOCK`]) taken without waiting: while one instance prunes, the
+//!   others skip their round instead of deleting the same rows beside it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -54,6 +57,9 @@ const POOL_SIZE: usize = 16;
 const CHANNEL: &str = "scopien_hooks_work";
 /// Advisory lock keys (arbitrary, fixed): the schema migration.
 const MIGRATION_LOCK: i64 = 0x5c09_1e4e_0001;
+/// The advisory lock an instance holds while it prunes old events: whoever
+/// holds it (an operator too, to pause pruning) makes the others skip.
+pub const PRUNE_LOCK: i64 = 0x5c09_1e4e_0002;
 
 /// Ordered schema migrations; migration `i` moves the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -1100,6 +1106,10 @@ impl Store for PgStore {
     async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
+        // Another instance is pruning: this round is its work, not ours.
+        if !tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&PRUNE_LOCK]).await?.get::<_, bool>(0) {
+            return Ok(0);
+        }
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let ids: Vec<String> = tx
             .query(

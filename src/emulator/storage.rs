@@ -221,7 +221,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// In one transaction, removes up to `limit` of the oldest events created
     /// before `cutoff_ms` that no queued delivery or open batch holds, with
     /// their delivery log, and the stored idempotent answers from before
-    /// `cutoff_ms`. Returns how many events went.
+    /// `cutoff_ms`. Returns how many events went. A store shared by several
+    /// processes prunes in one of them at a time: a call made while another
+    /// process prunes removes nothing and returns 0.
     async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError>;
 }
 
