@@ -295,7 +295,7 @@ impl Client {
 
     /// `POST /webhooks`
     pub async fn create_webhook(&self, body: &CreateWebhook) -> Result<Fetched<Webhook>, ClientError> {
-        self.data(Method::POST, "webhooks", &[], Some(json_body(body)), None).await
+        fetched(&self.call(Method::POST, "webhooks", &[], Some(json_body(body)), None).await?)
     }
 
     /// `GET /webhooks?limit=&cursor=`: one page, the raw items beside the typed page.
@@ -351,7 +351,7 @@ impl Client {
     /// `GET /webhooks/{id}`
     pub async fn get_webhook(&self, id: &str) -> Result<Fetched<Webhook>, ClientError> {
         let (path, what) = webhook_path(id, "")?;
-        self.data(Method::GET, &path, &[], None, Some(what)).await
+        fetched(&self.call(Method::GET, &path, &[], None, Some(what)).await?)
     }
 
     /// `PATCH /webhooks/{id}` with only the fields that change.
@@ -361,19 +361,19 @@ impl Client {
         body: &UpdateWebhook,
     ) -> Result<Fetched<Webhook>, ClientError> {
         let (path, what) = webhook_path(id, "")?;
-        self.data(Method::PATCH, &path, &[], Some(json_body(body)), Some(what)).await
+        fetched(&self.call(Method::PATCH, &path, &[], Some(json_body(body)), Some(what)).await?)
     }
 
     /// `POST /webhooks/{id}/disable`
     pub async fn disable_webhook(&self, id: &str) -> Result<Fetched<Webhook>, ClientError> {
         let (path, what) = webhook_path(id, "/disable")?;
-        self.data(Method::POST, &path, &[], None, Some(what)).await
+        fetched(&self.call(Method::POST, &path, &[], None, Some(what)).await?)
     }
 
     /// `POST /webhooks/{id}/enable`
     pub async fn enable_webhook(&self, id: &str) -> Result<Fetched<Webhook>, ClientError> {
         let (path, what) = webhook_path(id, "/enable")?;
-        self.data(Method::POST, &path, &[], None, Some(what)).await
+        fetched(&self.call(Method::POST, &path, &[], None, Some(what)).await?)
     }
 
     /// `DELETE /webhooks/{id}`: 200 `{"data":{"id","deleted":true}}`, or 204.
@@ -402,7 +402,7 @@ impl Client {
     ) -> Result<Fetched<Vec<Delivery>>, ClientError> {
         let (path, what) = webhook_path(id, "/deliveries")?;
         let query: Vec<_> = limit.map(|l| ("limit", l.to_string())).into_iter().collect();
-        self.data(Method::GET, &path, &query, None, Some(what)).await
+        fetched(&self.call(Method::GET, &path, &query, None, Some(what)).await?)
     }
 
     /// `POST /deliveries/{id}/retry`
@@ -434,22 +434,6 @@ impl Client {
                 }
             ))),
         }
-    }
-
-    /// Sends a request and reads `data` into `T`, keeping the raw value too.
-    async fn data<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<Bytes>,
-        resource: Option<String>,
-    ) -> Result<Fetched<T>, ClientError> {
-        let bytes = self.call(method, path, query, body, resource).await?;
-        let raw = take_data(parse_json(&bytes)?)?;
-        let value = serde_json::from_value(raw.clone())
-            .map_err(|e| ClientError::Unexpected(format!("the data does not read as expected ({e})")))?;
-        Ok(Fetched { raw, value })
     }
 
     /// Sends one logical request (retrying as the policy allows) and returns the
@@ -637,6 +621,14 @@ fn webhook_path(id: &str, suffix: &str) -> Result<(String, String), ClientError>
         return Err(ClientError::Invalid(ids::parse_webhook_id(id).unwrap_err()));
     }
     Ok((format!("webhooks/{id}{suffix}"), format!("webhook {id}")))
+}
+
+/// The `data` of a 2xx answer read into `T`, keeping the raw value too.
+fn fetched<T: DeserializeOwned>(body: &[u8]) -> Result<Fetched<T>, ClientError> {
+    let raw = take_data(parse_json(body)?)?;
+    let value = serde_json::from_value(raw.clone())
+        .map_err(|e| ClientError::Unexpected(format!("the data does not read as expected ({e})")))?;
+    Ok(Fetched { raw, value })
 }
 
 fn parse_json(body: &[u8]) -> Result<Value, ClientError> {

@@ -1,5 +1,6 @@
 //! Management API models, camelCase on the wire. Shared by the client (which
-//! reads them) and the emulator (which serves them).
+//! reads them) and the emulator (which serves them). A missing `Option` field
+//! reads as `None` without being marked: only the others say `#[serde(default)]`.
 
 use std::collections::BTreeMap;
 
@@ -39,10 +40,8 @@ pub struct Webhook {
     #[serde(default)]
     pub events: Vec<String>,
     /// Free text.
-    #[serde(default)]
     pub description: Option<String>,
     /// Signing secret (`whsec_…`).
-    #[serde(default)]
     pub secret: Option<String>,
     /// Active or disabled.
     #[serde(default)]
@@ -57,16 +56,12 @@ pub struct Webhook {
     #[serde(default)]
     pub batch: bool,
     /// Most events per batch.
-    #[serde(default)]
     pub max_batch_size: Option<u32>,
     /// Seconds to wait before sending a partial batch.
-    #[serde(default)]
     pub max_wait_time: Option<u64>,
     /// RFC 3339.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// RFC 3339.
-    #[serde(default)]
     pub updated_at: Option<String>,
 }
 
@@ -79,25 +74,25 @@ pub struct CreateWebhook {
     /// Event patterns.
     pub events: Vec<String>,
     /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Signing secret; generated when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Custom headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// Filters on `data`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<Map<String, Value>>,
     /// Batch deliveries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<bool>,
     /// Most events per batch (1..=100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_batch_size: Option<u32>,
     /// Seconds before a partial batch is sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wait_time: Option<u64>,
 }
 
@@ -106,28 +101,28 @@ pub struct CreateWebhook {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateWebhook {
     /// New URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// New event patterns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New headers (empty clears them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// New filters (empty clears them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<Map<String, Value>>,
     /// Batching on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<bool>,
     /// Most events per batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_batch_size: Option<u32>,
     /// Seconds before a partial batch is sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wait_time: Option<u64>,
 }
 
@@ -182,22 +177,18 @@ pub struct Delivery {
     /// Outcome.
     pub status: DeliveryStatus,
     /// HTTP status of the answer, if one came.
-    #[serde(default)]
     pub response_status: Option<u16>,
     /// What went wrong, if anything.
-    #[serde(default)]
     pub error: Option<String>,
     /// How long the attempt took.
-    #[serde(default)]
     pub duration_ms: Option<u64>,
     /// RFC 3339.
     #[serde(default)]
     pub created_at: String,
     /// When the next attempt is due, if one is scheduled.
-    #[serde(default)]
     pub next_retry_at: Option<String>,
     /// The first 4 KiB of the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_body: Option<String>,
 }
 
@@ -218,7 +209,6 @@ pub struct Page<T> {
     #[serde(default)]
     pub has_more: bool,
     /// Cursor for the next page.
-    #[serde(default)]
     pub next_cursor: Option<String>,
 }
 
@@ -252,7 +242,7 @@ pub struct EmitRequest {
     #[serde(default)]
     pub event: String,
     /// The event data; the catalog sample when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Value>,
 }
 
