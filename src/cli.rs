@@ -355,15 +355,8 @@ pub struct CreateArgs {
     /// Deliver events in batches
     #[arg(long)]
     pub batch: bool,
-    /// Events per batch (1-100)
-    #[arg(long, value_name = "N", value_parser = units::parse_batch_size, allow_hyphen_values = true)]
-    pub max_batch_size: Option<u32>,
-    /// Seconds to wait before sending a partial batch
-    #[arg(long, value_name = "SECS", value_parser = units::parse_batch_wait, allow_hyphen_values = true)]
-    pub max_wait_time: Option<u64>,
-    /// Allow an http:// URL on a non-loopback host
-    #[arg(long)]
-    pub allow_http: bool,
+    #[command(flatten)]
+    pub limits: WebhookLimits,
 }
 
 /// `list`
@@ -427,6 +420,13 @@ pub struct UpdateArgs {
     /// Turn batching off
     #[arg(long)]
     pub no_batch: bool,
+    #[command(flatten)]
+    pub limits: WebhookLimits,
+}
+
+/// The flags `create` and `update` end with: batch limits and the URL policy.
+#[derive(Debug, Args)]
+pub struct WebhookLimits {
     /// Events per batch (1-100)
     #[arg(long, value_name = "N", value_parser = units::parse_batch_size, allow_hyphen_values = true)]
     pub max_batch_size: Option<u32>,
@@ -608,3 +608,4 @@ impl clap::builder::TypedValueParser for EventNames {
         Some(Box::new(names.chain(objects)))
     }
 }
+

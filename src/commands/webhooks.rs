@@ -40,12 +40,12 @@ struct CreatePlan {
 
 fn plan_create(args: &CreateArgs) -> Result<CreatePlan> {
     if let Some(url) = &args.url {
-        checks::check_url(url, args.allow_http)?;
+        checks::check_url(url, args.limits.allow_http)?;
     }
     if !args.event.is_empty() {
         checks::check_events(&args.event)?;
     }
-    if !args.batch && (args.max_batch_size.is_some() || args.max_wait_time.is_some()) {
+    if !args.batch && (args.limits.max_batch_size.is_some() || args.limits.max_wait_time.is_some()) {
         return Err(Error::usage("--max-batch-size and --max-wait-time need --batch"));
     }
     if let Some(s) = &args.secret
@@ -66,8 +66,8 @@ fn plan_create(args: &CreateArgs) -> Result<CreatePlan> {
             headers: (!headers.is_empty()).then_some(headers),
             filters: (!filters.is_empty()).then_some(filters),
             batch: args.batch.then_some(true),
-            max_batch_size: args.max_batch_size,
-            max_wait_time: args.max_wait_time,
+            max_batch_size: args.limits.max_batch_size,
+            max_wait_time: args.limits.max_wait_time,
         },
     })
 }
@@ -92,7 +92,7 @@ pub async fn create(args: &CreateArgs, ctx: &Context, client: MakeClient<'_>) ->
     if missing {
         let p = Prompter::new(ctx);
         if plan.missing_url {
-            plan.body.url = p.url(args.allow_http)?;
+            plan.body.url = p.url(args.limits.allow_http)?;
         }
         if plan.missing_events {
             plan.body.events = p.events()?;
@@ -143,7 +143,7 @@ pub async fn get(args: &GetArgs, ctx: &Context, client: &Client) -> Result<ExitS
 fn plan_update(args: &UpdateArgs, current: Option<&[String]>, ctx: &Context) -> Result<UpdateWebhook> {
     let mut body = UpdateWebhook::default();
     if let Some(url) = &args.url {
-        checks::check_url(url, args.allow_http)?;
+        checks::check_url(url, args.limits.allow_http)?;
         body.url = Some(url.clone());
     }
     if !args.event.is_empty() {
@@ -185,8 +185,8 @@ fn plan_update(args: &UpdateArgs, current: Option<&[String]>, ctx: &Context) -> 
     } else if args.no_batch {
         body.batch = Some(false);
     }
-    body.max_batch_size = args.max_batch_size;
-    body.max_wait_time = args.max_wait_time;
+    body.max_batch_size = args.limits.max_batch_size;
+    body.max_wait_time = args.limits.max_wait_time;
     Ok(body)
 }
 
