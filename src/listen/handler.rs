@@ -35,15 +35,16 @@ use tokio_util::sync::CancellationToken;
 
 use super::body::{self, BodyError};
 use super::classify::{self, Refusal};
-use super::dedupe::{Attempts, Seen};
+use super::dedupe::{self, Attempts, Seen};
 use super::forward::{Forwarder, Outcome};
 use super::inspect::store::{Entry, Store};
-use super::options::Options;
+use super::options::{Options, VerifyMode};
 use super::record::Record;
 use super::render::{self, Style};
 use super::save::SaveFile;
 use super::sink::Sink;
 use super::summary::Stats;
+use crate::error::Result;
 use crate::output::Printer;
 use crate::server::RequestBody;
 use crate::signature::{Scheme, VerifyError};
@@ -96,26 +97,26 @@ pub struct State {
 }
 
 impl State {
-    /// Shared state for these parts.
-    #[allow(clippy::too_many_arguments)]
+    /// The shared state for `opts`: the output layout, the dedupe and attempt
+    /// memories and the forwarding client are made here, once, as the flags ask.
     pub fn new(
         opts: Options,
-        style: Style,
-        seen: Option<Seen>,
-        attempts: Option<Attempts>,
-        forwarder: Option<Forwarder>,
         sink: Sink,
         save: Option<SaveFile>,
         done: CancellationToken,
         printer: Printer,
         inspector: Option<Store>,
-    ) -> State {
-        State {
-            opts,
-            style,
-            seen,
-            attempts,
+    ) -> Result<State> {
+        let forwarder = opts
+            .forwards()
+            .then(|| Forwarder::new(opts.forward_timeout, opts.targets().any(|t| t.tls.is_some())))
+            .transpose()?;
+        Ok(State {
+            style: Style::from_env(matches!(opts.verify, VerifyMode::NoSecret)),
+            seen: opts.dedupe.then(|| Seen::new(dedupe::CAPACITY)),
+            attempts: (opts.fail_first > 0).then(|| Attempts::new(dedupe::CAPACITY)),
             forwarder,
+            opts,
             sink,
             save,
             stats: Stats::default(),
@@ -123,7 +124,7 @@ impl State {
             printer,
             inspector,
             save_failed: AtomicBool::new(false),
-        }
+        })
     }
 }
 

@@ -71,13 +71,8 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
     let on_broken = done.clone();
     let sink = sink::Sink::start(std::io::stdout(), move || on_broken.cancel())
         .map_err(|e| Error::failure(format!("cannot start the output thread: {e}")))?;
-    let style = render::Style::from_env(matches!(opts.verify, VerifyMode::NoSecret));
-    let seen = opts.dedupe.then(|| dedupe::Seen::new(dedupe::CAPACITY));
-    let attempts = (opts.fail_first > 0).then(|| dedupe::Attempts::new(dedupe::CAPACITY));
-    let forwarder = opts
-        .forwards()
-        .then(|| forward::Forwarder::new(opts.forward_timeout, opts.targets().any(|t| t.tls.is_some())))
-        .transpose()?;
+    let state = Arc::new(State::new(opts, sink, save, done.clone(), printer.clone(), store)?);
+    let opts = &state.opts;
     let grace = opts
         .respond_delay
         .unwrap_or_default()
@@ -93,19 +88,7 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
             "no secret given (--secret or SCOPIEN_WEBHOOK_SECRET): deliveries are accepted and shown as unverified",
         );
     }
-    let about = describe(&opts);
-    let state = Arc::new(State::new(
-        opts,
-        style,
-        seen,
-        attempts,
-        forwarder,
-        sink,
-        save,
-        done.clone(),
-        printer.clone(),
-        store,
-    ));
+    let about = describe(opts);
 
     let stop = CancellationToken::new();
     let force = CancellationToken::new();
@@ -125,7 +108,7 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
             on_error,
         ))
     };
-    let listen_url = format!("http://{addr}{}", state.opts.path.as_deref().unwrap_or(""));
+    let listen_url = format!("http://{addr}{}", opts.path.as_deref().unwrap_or(""));
     eprintln_safe(&format!("Ready! Listening on http://{addr}"));
     let inspector = match inspect_listener {
         Some((l, at)) => {
