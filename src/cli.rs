@@ -609,3 +609,56 @@ impl clap::builder::TypedValueParser for EventNames {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use proptest::prelude::*;
+
+    use super::Cli;
+    use crate::units::tests::properties::value;
+
+    /// A command line for every value-taking argument of every command: its
+    /// words before and after the value.
+    fn every_argument() -> Vec<(Vec<String>, String)> {
+        let root = Cli::command();
+        let mut out = Vec::new();
+        let mut add = |words: Vec<String>, arg: &clap::Arg| {
+            if !arg.get_action().takes_values() {
+                return;
+            }
+            match arg.get_long() {
+                Some(long) => out.push((words, format!("--{long}="))),
+                None => out.push(([words, vec!["--".to_string()]].concat(), String::new())),
+            }
+        };
+        for arg in root.get_arguments() {
+            add(vec!["scopien-hooks".into()], arg);
+        }
+        for sub in root.get_subcommands() {
+            for arg in sub.get_arguments() {
+                add(vec!["scopien-hooks".into(), sub.get_name().into()], arg);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever value any flag of any command is given, its parser answers.
+        #[test]
+        fn no_parser_panics(values in proptest::collection::vec(value(), 1..4)) {
+            let arguments = every_argument();
+            prop_assert!(arguments.len() > 60, "every command's flags are listed");
+            let mut cli = Cli::command();
+            for (words, flag) in &arguments {
+                for v in &values {
+                    let mut line = words.clone();
+                    line.push(format!("{flag}{v}"));
+                    // A panic fails the property; a refusal is an answer.
+                    let _ = cli.try_get_matches_from_mut(line);
+                }
+            }
+        }
+    }
+}
