@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, Reply, TestServer, closed_port, cmd, run};
+use common::{Dir, Reply, Running, TestServer, closed_port, cmd, run};
 use serde_json::json;
 
 const KEY: &str = "sk_test_messages0000001234";
@@ -187,6 +187,94 @@ fn a_missing_replay_file_points_at_listen_save() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(error(&out.stderr).contains("deliveries.ndjson"), "{}", out.stderr);
     assert!(hint(&out.stderr).contains("listen --save"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------- a receiver's 401
+
+const SECRET: &str = "whsec_messages_5e1d";
+
+/// A receiver that refuses every request with the reason its path names.
+fn refusing_receiver() -> TestServer {
+    TestServer::start(|r| match r.path.as_str() {
+        "/missing" => Reply::text(401, "missing signature\n"),
+        "/stale" => Reply::text(401, "stale timestamp"),
+        "/mismatch" => Reply::text(401, "signature mismatch"),
+        "/docs" => Reply::text(401, "Invalid signature"),
+        "/json" => Reply::json(401, json!({"error": "Timestamp outside the tolerance zone"})),
+        _ => Reply::status(401),
+    })
+}
+
+#[test]
+fn a_401_hint_follows_the_receivers_stated_reason() {
+    let server = refusing_receiver();
+    let send = |path: &str, extra: &[&str]| {
+        let mut args = vec!["send-test".to_string(), server.url(path)];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(cmd(), &args);
+        assert_eq!(out.code, 1, "{path} {extra:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        (error(&out.stderr).to_string(), hint(&out.stderr).to_string())
+    };
+    // One event and many (the many are not kept for display, their reason still is).
+    for count in ["1", "5"] {
+        let signed = ["--secret", SECRET, "--count", count];
+        let (line, hint) = send("/missing", &signed);
+        assert!(line.contains("401 Unauthorized: missing signature"), "{line}");
+        assert!(hint.contains("found none") && !hint.contains("signature-format"), "{hint}");
+        let (line, hint) = send("/stale", &signed);
+        assert!(line.contains("stale timestamp"), "{line}");
+        assert!(hint.contains("clock") && hint.contains("--tolerance"), "{hint}");
+        assert!(!hint.contains("signature-format"), "{hint}");
+        let (_, hint) = send("/json", &signed);
+        assert!(hint.contains("--tolerance"), "{hint}");
+        for path in ["/mismatch", "/docs", "/unstated"] {
+            let (_, hint) = send(path, &signed);
+            assert!(hint.contains("--signature-format bare") && hint.contains("secret"), "{path}: {hint}");
+        }
+        // Nothing signed: whatever the receiver says about the signature, --secret is the fix.
+        for path in ["/missing", "/docs", "/unstated"] {
+            let (_, hint) = send(path, &["--count", count]);
+            assert!(hint.contains("no signature: pass --secret"), "{path}: {hint}");
+        }
+    }
+}
+
+fn listener(args: &[&str]) -> Running {
+    let mut c = common::bin();
+    c.args(["listen", "--port", "0"]).args(args);
+    Running::start(c)
+}
+
+#[test]
+fn a_401_from_listen_points_at_the_fix_for_each_reason() {
+    let l = listener(&["--secret", SECRET, "--tolerance", "5m"]);
+    let out = run(cmd(), &["send-test", &l.url]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).ends_with("401 Unauthorized: missing signature"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("pass --secret"), "{}", out.stderr);
+
+    let out = run(cmd(), &["send-test", &l.url, "--secret", "whsec_someone_else"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).ends_with("signature mismatch"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("check that the secret matches"), "{}", out.stderr);
+
+    // A saved delivery is older than the listener's tolerance: re-signing cannot help.
+    let old = r#"{"id":"evt_old000000000000000000001","event":"lead.created","timestamp":"2026-01-22T11:00:00Z","data":{}}"#;
+    let dir = Dir::new();
+    let line = json!({"received_at": "2026-01-22T11:00:00Z", "method": "POST", "path": "/", "headers": {"content-type": "application/json"}, "payload": serde_json::from_str::<serde_json::Value>(old).unwrap()});
+    let file = dir.write("saved.ndjson", line.to_string());
+    let out = run(cmd(), &["replay", file.to_str().unwrap(), "--to", &l.url, "--secret", SECRET]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("stale timestamp"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("saved timestamp"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("--tolerance"), "{}", out.stderr);
+    // Without --secret that delivery goes unsigned, and the listener says so first.
+    let out = run(cmd(), &["replay", file.to_str().unwrap(), "--to", &l.url]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("missing signature"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("pass --secret"), "{}", out.stderr);
 }
 
 // ---------------------------------------------------------------- emulate --help

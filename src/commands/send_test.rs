@@ -136,7 +136,8 @@ fn check_numbers(args: &SendTestArgs) -> Result<()> {
 /// interrupted run is a failure even when what was sent succeeded.
 fn verdict(sent: &Sent, count: u64) -> Result<ExitStatus> {
     let tally = &sent.outcome.tally;
-    match report::verdict(&sent.target, tally) {
+    let signatures = if sent.signed { report::Signatures::Fresh } else { report::Signatures::None };
+    match report::verdict(&sent.target, tally, report::Sending { replay: false, signatures }) {
         Ok(_) if sent.outcome.interrupted => Err(Error::failure(format!(
             "interrupted before every event was sent ({} of {count})",
             tally.sent

@@ -19,6 +19,7 @@ pub mod generator;
 pub mod headers;
 pub mod live;
 pub mod pacer;
+pub mod rejection;
 pub mod replay;
 pub mod report;
 pub mod stats;
@@ -69,6 +70,8 @@ pub struct Sent {
     pub target: Target,
     /// The tally and timing.
     pub outcome: Outcome,
+    /// Whether the requests carried a signature.
+    pub signed: bool,
 }
 
 /// Runs the requests, shows progress and prints the summary (a JSON document, the
@@ -85,6 +88,7 @@ pub async fn run(job: SendTest, printer: &Printer) -> Result<Sent> {
         crate::units::human_duration(timeout)
     ));
     let live = live::Live::new(printer, count);
+    let signed = plan.signed;
     let outcome = engine::run(plan, &client, generator, headers.map, live).await;
     let tally = &outcome.tally;
     if outcome.interrupted {
@@ -102,7 +106,7 @@ pub async fn run(job: SendTest, printer: &Printer) -> Result<Sent> {
     } else {
         printer.out_text(&report::human_summary(&target, Some(&event), tally, outcome.elapsed));
     }
-    Ok(Sent { target, outcome })
+    Ok(Sent { target, outcome, signed })
 }
 
 /// Prints the first request as a `curl` command (or, with `--json`, as data) and sends nothing.

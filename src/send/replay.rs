@@ -25,7 +25,7 @@ use crate::{catalog, units};
 use super::generator::{EventId, SignatureHeaders, Signing};
 use super::headers::USER_AGENT_VALUE;
 use super::pacer::Pacer;
-use super::report;
+use super::report::{self, Sending, Signatures};
 use super::stats::{DeliveryRecord, KEEP_DELIVERIES, Tally};
 use super::transport::{Attempt, Client};
 use crate::target::Target;
@@ -280,14 +280,12 @@ pub async fn run(replay: Replay, printer: &Printer) -> Result<ExitStatus> {
             tally.failed
         ));
     }
-    let verdict = match report::verdict(&target, &tally) {
-        // The saved signatures went out as they were: --signature-format alone changes nothing.
-        Err(e) if signer.is_none() && !tally.refused && tally.count_of(401) > 0 => Err(e.with_hint(
-            "the saved signatures were sent unchanged: pass --secret with the receiver's secret to re-sign \
-             the bodies (and --signature-format bare for quick-start receivers)",
-        )),
-        other => other,
+    let signatures = match &signer {
+        Some(_) => Signatures::Fresh,
+        None if unsigned > 0 => Signatures::None,
+        None => Signatures::Saved,
     };
+    let verdict = report::verdict(&target, &tally, Sending { replay: true, signatures });
     match verdict {
         Ok(_) if stop.is_cancelled() => Err(Error::failure(format!(
             "interrupted after {}; the rest were not sent",

@@ -12,6 +12,7 @@ use crate::error::{Error, ExitStatus, Result};
 use crate::escape::escape;
 use crate::units;
 
+use super::rejection::Rejection;
 use super::stats::{DeliveryRecord, Tally};
 use super::transport::Answer;
 use crate::target::Target;
@@ -203,8 +204,28 @@ pub fn human_summary(target: &Target, event: Option<&str>, tally: &Tally, elapse
     out
 }
 
+/// What signatures the requests of a run carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signatures {
+    /// None (no secret was given; for `replay`, some saved deliveries had none).
+    None,
+    /// Made now with the given secret.
+    Fresh,
+    /// `replay` without `--secret`: the saved ones, unchanged.
+    Saved,
+}
+
+/// How a run sent its requests, for the hints of its verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sending {
+    /// `replay`: the bodies (and their timestamps) are the saved ones.
+    pub replay: bool,
+    /// The signatures they carried.
+    pub signatures: Signatures,
+}
+
 /// Exit 0 when every event ended 2xx; otherwise the failure line and its hint.
-pub fn verdict(target: &Target, tally: &Tally) -> Result<ExitStatus> {
+pub fn verdict(target: &Target, tally: &Tally, sending: Sending) -> Result<ExitStatus> {
     if tally.failed == 0 {
         return Ok(ExitStatus::Success);
     }
@@ -220,15 +241,8 @@ pub fn verdict(target: &Target, tally: &Tally) -> Result<ExitStatus> {
             target.port
         )));
     }
-    let unauthorized = tally.count_of(401);
-    if unauthorized > 0 {
-        return Err(Error::failure(format!(
-            "the receiver answered 401 Unauthorized: it did not accept the signature{of}"
-        ))
-        .with_hint(
-            "receivers written like the docs' quick-start examples (Express, Flask, PHP) compare the bare hex \
-             digest: add `--signature-format bare`; otherwise check that the secret matches",
-        ));
+    if tally.count_of(401) > 0 {
+        return Err(unauthorized(tally, sending, &of));
     }
     let mut reasons: Vec<String> = tally
         .status_counts
@@ -257,6 +271,49 @@ pub fn verdict(target: &Target, tally: &Tally) -> Result<ExitStatus> {
     })
 }
 
+/// A 401: the receiver's stated reason on the error line, and the hint that
+/// reason calls for (the signature format when it names none).
+fn unauthorized(tally: &Tally, sending: Sending, of: &str) -> Error {
+    let rejection = tally.rejection().unwrap_or(Rejection::Unstated);
+    let said = match &tally.rejection_reason {
+        Some(reason) => format!(": {}", escape(reason)),
+        None if sending.signatures == Signatures::None => String::new(),
+        None => ": it did not accept the signature".to_string(),
+    };
+    let err = Error::failure(format!("the receiver answered 401 Unauthorized{said}{of}"));
+    let hint = match (rejection, sending.signatures) {
+        (Rejection::Timestamp, _) if sending.replay => {
+            "replayed events keep their saved timestamp (re-signing does not change it): replay to a \
+             receiver with a wider tolerance (`listen --tolerance`) or none"
+        }
+        (Rejection::Timestamp, _) => {
+            "the events carry this machine's time: check its clock, or widen the receiver's tolerance \
+             (`listen --tolerance`)"
+        }
+        (_, Signatures::None) if sending.replay => {
+            "saved deliveries without a signature went unsigned: pass --secret with the receiver's secret \
+             to sign them"
+        }
+        (_, Signatures::None) => {
+            "the request carried no signature: pass --secret (or set SCOPIEN_WEBHOOK_SECRET) with the \
+             receiver's secret"
+        }
+        (Rejection::Missing, _) => {
+            "the request carried a signature, but the receiver found none: check which header it reads \
+             (--scheme signs as another provider) and that nothing in between drops it"
+        }
+        (_, Signatures::Saved) => {
+            "the saved signatures were sent unchanged: pass --secret with the receiver's secret to re-sign \
+             the bodies (and --signature-format bare for quick-start receivers)"
+        }
+        (_, Signatures::Fresh) => {
+            "receivers written like the docs' quick-start examples (Express, Flask, PHP) compare the bare hex \
+             digest: add `--signature-format bare`; otherwise check that the secret matches"
+        }
+    };
+    err.with_hint(hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::transport::Attempt;
@@ -267,9 +324,13 @@ mod tests {
     }
 
     fn tally_with(status: u16, n: u64) -> Tally {
+        answered(status, n, "")
+    }
+
+    fn answered(status: u16, n: u64, body: &str) -> Tally {
         let mut t = Tally::new(true);
         let a = Attempt {
-            result: Ok(Answer { status, body: vec![], body_len: 0 }),
+            result: Ok(Answer { status, body: body.as_bytes().to_vec(), body_len: body.len() as u64 }),
             duration: Duration::from_millis(2),
         };
         t.record_latency(&a);
@@ -297,12 +358,46 @@ mod tests {
         }
     }
 
+    const SIGNED: Sending = Sending { replay: false, signatures: Signatures::Fresh };
+
+    fn hint_for(body: &str, sending: Sending) -> (String, String) {
+        let e = verdict(&target(), &answered(401, 1, body), sending).unwrap_err();
+        (e.message().to_string(), e.hint().unwrap().to_string())
+    }
+
+    #[test]
+    fn a_401_hint_follows_the_receivers_reason() {
+        let (line, hint) = hint_for("missing signature\n", SIGNED);
+        assert_eq!(line, "the receiver answered 401 Unauthorized: missing signature");
+        assert!(hint.contains("found none"), "{hint}");
+        let unsigned = Sending { replay: false, signatures: Signatures::None };
+        let (line, hint) = hint_for("", unsigned);
+        assert_eq!(line, "the receiver answered 401 Unauthorized");
+        assert!(hint.contains("carried no signature: pass --secret"), "{hint}");
+        let (_, hint) = hint_for("stale timestamp", SIGNED);
+        assert!(hint.contains("clock") && hint.contains("--tolerance"), "{hint}");
+        let replayed = Sending { replay: true, signatures: Signatures::Fresh };
+        let (_, hint) = hint_for("stale timestamp", replayed);
+        assert!(hint.contains("saved timestamp") && hint.contains("--tolerance"), "{hint}");
+        let (line, hint) = hint_for("signature mismatch", SIGNED);
+        assert!(line.ends_with(": signature mismatch"), "{line}");
+        assert!(hint.contains("--signature-format bare") && hint.contains("secret"), "{hint}");
+        let saved = Sending { replay: true, signatures: Signatures::Saved };
+        let (_, hint) = hint_for("Invalid signature", saved);
+        assert!(hint.contains("sent unchanged: pass --secret"), "{hint}");
+        let (line, _) = hint_for("", SIGNED);
+        assert!(line.ends_with("it did not accept the signature"), "{line}");
+        // The receiver's words are escaped on the way to the terminal.
+        let (line, _) = hint_for("bad \u{1b}]0;x\u{7}", SIGNED);
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+    }
+
     #[test]
     fn verdicts() {
-        assert_eq!(verdict(&target(), &tally_with(204, 2)), Ok(ExitStatus::Success));
-        let e = verdict(&target(), &tally_with(401, 1)).unwrap_err();
+        assert_eq!(verdict(&target(), &tally_with(204, 2), SIGNED), Ok(ExitStatus::Success));
+        let e = verdict(&target(), &tally_with(401, 1), SIGNED).unwrap_err();
         assert!(e.hint().unwrap().contains("--signature-format bare"));
-        let e = verdict(&target(), &tally_with(500, 4)).unwrap_err();
+        let e = verdict(&target(), &tally_with(500, 4), SIGNED).unwrap_err();
         assert_eq!(e.exit_code(), 1);
         assert!(e.message().contains("500 Internal Server Error ×4"), "{}", e.message());
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
+use super::rejection::{self, Rejection};
 use super::transport::{Answer, Attempt};
 
 /// Runs with more events than this leave out the per-event records.
@@ -52,6 +53,10 @@ pub struct Tally {
     pub deliveries: Option<Vec<DeliveryRecord>>,
     /// The final answer of the last request (kept for single-event output).
     pub last_answer: Option<Answer>,
+    /// Events answered 401, by what the receiver said ([`Rejection::index`]).
+    pub rejections: [u64; 4],
+    /// The first 401 answer's stated reason.
+    pub rejection_reason: Option<String>,
 }
 
 impl Tally {
@@ -70,6 +75,8 @@ impl Tally {
             refused: false,
             deliveries: keep.then(Vec::new),
             last_answer: None,
+            rejections: [0; 4],
+            rejection_reason: None,
         }
     }
 
@@ -94,7 +101,15 @@ impl Tally {
             self.failed += events;
         }
         match (&last.result, error) {
-            (Ok(answer), _) => add(&mut self.status_counts, answer.status, events),
+            (Ok(answer), _) => {
+                add(&mut self.status_counts, answer.status, events);
+                if answer.status == 401 {
+                    self.rejections[Rejection::of(&answer.body).index()] += events;
+                    if self.rejection_reason.is_none() {
+                        self.rejection_reason = rejection::stated(&answer.body);
+                    }
+                }
+            }
             (Err(f), Some(text)) => {
                 if f.is_refused() {
                     self.refused = true;
@@ -125,6 +140,12 @@ impl Tally {
             }
         }
         self.refused |= other.refused;
+        for (mine, theirs) in self.rejections.iter_mut().zip(other.rejections) {
+            *mine += theirs;
+        }
+        if self.rejection_reason.is_none() {
+            self.rejection_reason = other.rejection_reason;
+        }
         if let (Some(mine), Some(theirs)) = (&mut self.deliveries, other.deliveries) {
             mine.extend(theirs);
         }
@@ -145,6 +166,13 @@ impl Tally {
     /// Number of events answered with `status`.
     pub fn count_of(&self, status: u16) -> u64 {
         self.status_counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n)
+    }
+
+    /// What most 401 answers said, `None` when there was none.
+    pub fn rejection(&self) -> Option<Rejection> {
+        let most = *self.rejections.iter().max()?;
+        // Ties go to the first kind in [`Rejection::ALL`].
+        (most > 0).then(|| Rejection::ALL.into_iter().find(|r| self.rejections[r.index()] == most)).flatten()
     }
 
     /// Latency at `quantile` in milliseconds, `None` when nothing was answered.

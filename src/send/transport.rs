@@ -16,6 +16,7 @@ use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
+use super::rejection::REASON_BYTES;
 use crate::error::{Error, Result, io_reason};
 use crate::http::{Captured, Cut, Failure, FailureKind, Rest, capture};
 
@@ -176,7 +177,7 @@ impl Connection {
             match sender.try_send_request(req).await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    let read = capture(resp.into_body(), self.shared.capture, Rest::Drain).await;
+                    let read = capture(resp.into_body(), self.shared.keep(status), Rest::Drain).await;
                     return match read {
                         Ok(captured) => Ok(answer(status, captured)),
                         Err(cut) => {
@@ -230,6 +231,11 @@ impl Connection {
 }
 
 impl Shared {
+    /// Body bytes kept of an answer with `status`: a 401's first bytes say why.
+    fn keep(&self, status: u16) -> usize {
+        if status == 401 { self.capture.max(REASON_BYTES) } else { self.capture }
+    }
+
     fn failure(&self, kind: FailureKind) -> Failure {
         Failure::new(self.addr.clone(), kind)
     }
@@ -257,6 +263,6 @@ async fn send_tls(
     let resp =
         client.post(url.clone()).headers(headers).body(body).send().await.map_err(|e| shared.classify(&e))?;
     let status = resp.status().as_u16();
-    let read = capture(http::Response::from(resp).into_body(), shared.capture, Rest::Drain).await;
+    let read = capture(http::Response::from(resp).into_body(), shared.keep(status), Rest::Drain).await;
     read.map(|captured| answer(status, captured)).map_err(|cut| shared.broke_off(&cut))
 }
