@@ -191,3 +191,80 @@ fn file_contents_are_escaped() {
     let out = run(cmd(), &["replay", &saved.display().to_string(), "--to", &receiver.url("/")]);
     assert_no_controls(&out);
 }
+
+// ---------------------------------------------------------------- listen's line width
+
+/// An event whose `data` line is far wider than any terminal.
+fn wide_event(id: &str) -> String {
+    json!({
+        "id": id, "event": "lead.created", "timestamp": "2026-01-22T10:00:00Z",
+        "data": {"description": "w".repeat(600)}
+    })
+    .to_string()
+}
+
+/// Width of the event's `data` line, in characters.
+fn data_line_width(text: &str) -> usize {
+    let line =
+        text.lines().find(|l| l.contains("description=")).unwrap_or_else(|| panic!("no data line: {text}"));
+    line.trim_end_matches('\r').chars().count()
+}
+
+/// `listen --max-events 1` in a pseudo-terminal of `cols` columns, one wide
+/// event delivered; everything it wrote to the terminal.
+fn listen_in_a_terminal(cols: u16, columns_env: &str) -> String {
+    let template = bin();
+    let mut c = std::process::Command::new("sh");
+    for (k, v) in template.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.env("COLUMNS", columns_env).env("TERM", "xterm");
+    c.args(["-c", &format!("stty cols {cols} rows 40 && exec \"$0\" \"$@\"")])
+        .arg(template.get_program())
+        .args(["listen", "--port", "0", "--max-events", "1"]);
+    let mut p = rexpect::session::spawn_command(c, Some(common::WAIT.as_millis() as u64)).expect("a pty");
+    let (_, ready) = p.exp_regex(r"http://127\.0\.0\.1:\d+").expect("the Ready! line");
+    let resp =
+        reqwest::blocking::Client::new().post(&ready).body(wide_event("evt_wide00000000000000000001")).send();
+    assert_eq!(resp.unwrap().status().as_u16(), 200);
+    let text = p.exp_eof().expect("listen exits after one event");
+    // rexpect hands over bytes as Latin-1: back to bytes, then UTF-8.
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn listen_fits_its_lines_to_the_terminal_it_writes_to() {
+    // The terminal's own size wins over a stale COLUMNS, narrow or wide.
+    for cols in [60u16, 150] {
+        let shown = listen_in_a_terminal(cols, "100");
+        let w = data_line_width(&shown);
+        assert!(w <= cols as usize && w + 15 > cols as usize, "{cols} columns, widest line {w}: {shown}");
+    }
+}
+
+#[test]
+fn listen_without_a_terminal_uses_columns_else_80() {
+    for (columns, want) in [(Some("64"), 64), (None, 80)] {
+        let mut c = bin();
+        c.env_remove("COLUMNS");
+        if let Some(v) = columns {
+            c.env("COLUMNS", v);
+        }
+        c.args(["listen", "--port", "0", "--max-events", "1"]);
+        let l = Running::start(c);
+        let resp = reqwest::blocking::Client::new()
+            .post(&l.url)
+            .body(wide_event("evt_wide00000000000000000002"))
+            .send();
+        assert_eq!(resp.unwrap().status().as_u16(), 200);
+        let (status, out, err) = l.wait();
+        assert!(status.success(), "{err:?}");
+        let out = out.join("\n");
+        let w = data_line_width(&out);
+        assert!(w <= want && w + 15 > want, "COLUMNS={columns:?}: widest line {w}: {out}");
+    }
+}

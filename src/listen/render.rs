@@ -42,20 +42,29 @@ pub struct Style {
     pub tag_unverified: bool,
 }
 
+/// Width when neither the terminal nor `COLUMNS` gives one.
+const DEFAULT_WIDTH: usize = 80;
+
 impl Style {
-    /// The width from `COLUMNS` when set, else 100 columns.
+    /// The terminal's width when stdout is one, else `COLUMNS`, else 80 columns.
     pub fn from_env(tag_unverified: bool) -> Style {
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.trim().parse::<usize>().ok())
-            .unwrap_or(100)
-            .clamp(40, 400);
+        let term = console::Term::stdout().size_checked().map(|(_, cols)| cols);
+        let width = width(term, std::env::var("COLUMNS").ok().as_deref());
         Style { width, tag_unverified }
     }
 
     fn room(&self, extra_indent: usize) -> usize {
         self.width.saturating_sub(INDENT + extra_indent).max(20)
     }
+}
+
+/// The line width from the terminal's size, else `COLUMNS`, kept to a usable range.
+fn width(term: Option<u16>, columns: Option<&str>) -> usize {
+    term.map(usize::from)
+        .filter(|&w| w > 0)
+        .or_else(|| columns.and_then(|c| c.trim().parse::<usize>().ok()).filter(|&w| w > 0))
+        .unwrap_or(DEFAULT_WIDTH)
+        .clamp(40, 1000)
 }
 
 /// The fixed colour of an object type.
@@ -380,6 +389,17 @@ mod tests {
     /// The test records' time on this machine's clock (10:30:00 in UTC).
     fn at() -> String {
         clock(UNIX_EPOCH + Duration::from_secs(1_769_077_800))
+    }
+
+    #[test]
+    fn width_asks_the_terminal_then_columns() {
+        assert_eq!(width(Some(132), Some("60")), 132);
+        assert_eq!(width(None, Some(" 60 ")), 60);
+        assert_eq!(width(None, Some("wide")), DEFAULT_WIDTH);
+        assert_eq!(width(Some(0), Some("0")), DEFAULT_WIDTH);
+        assert_eq!(width(None, None), DEFAULT_WIDTH);
+        assert_eq!(width(Some(10), None), 40);
+        assert_eq!(width(None, Some("99999999999999999999999")), DEFAULT_WIDTH);
     }
 
     fn style() -> Style {
