@@ -298,18 +298,28 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Formats a duration for people: `850 ms`, `1.2 s`, `2m 5s`.
+/// Formats a duration for people: `0.42 ms`, `850 ms`, `1.2 s`, `2m 5s`. A
+/// duration under a millisecond never reads as `0 ms`.
 pub fn human_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 1.0 {
+    if ms < 0.01 {
+        "<0.01 ms".to_string()
+    } else if ms < 1.0 {
         format!("{ms:.2} ms")
-    } else if ms < 1000.0 {
+    } else if ms < 999.5 {
         format!("{ms:.0} ms")
-    } else if ms < 60_000.0 {
+    } else if ms < 59_950.0 {
         format!("{:.1} s", ms / 1000.0)
     } else {
-        humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
+        // Whole seconds, rounded like the shorter forms (the cast saturates).
+        humantime::format_duration(Duration::from_secs((ms / 1000.0).round() as u64)).to_string()
     }
+}
+
+/// A duration counted in whole milliseconds (as the API and the delivery log
+/// keep them), for people: `12 ms`, and `<1 ms` for 0.
+pub fn whole_millis(ms: u64) -> String {
+    if ms == 0 { "<1 ms".to_string() } else { human_duration(Duration::from_millis(ms)) }
 }
 
 #[cfg(test)]
@@ -322,6 +332,22 @@ pub(crate) mod tests {
         assert_eq!(plural(1, "delivery", "deliveries"), "1 delivery");
         assert_eq!(plural(0, "delivery", "deliveries"), "0 deliveries");
         assert_eq!(plural(2, "event", "events"), "2 events");
+    }
+
+    #[test]
+    fn durations_for_people() {
+        let us = Duration::from_micros;
+        assert_eq!(human_duration(Duration::ZERO), "<0.01 ms");
+        assert_eq!(human_duration(us(3)), "<0.01 ms");
+        assert_eq!(human_duration(us(420)), "0.42 ms");
+        assert_eq!(human_duration(us(999)), "1.00 ms");
+        assert_eq!(human_duration(Duration::from_millis(12)), "12 ms");
+        assert_eq!(human_duration(us(999_700)), "1.0 s");
+        assert_eq!(human_duration(Duration::from_millis(59_990)), "1m");
+        assert_eq!(human_duration(Duration::from_secs(125)), "2m 5s");
+        assert_eq!(whole_millis(0), "<1 ms");
+        assert_eq!(whole_millis(12), "12 ms");
+        assert_eq!(whole_millis(1500), "1.5 s");
     }
 
     #[test]

@@ -331,6 +331,53 @@ fn deliveries_counts_and_retry_times_are_coherent() {
     assert!(block("dlv_bad").contains("Next retry: 2026-01-22 10:15:05 AM"), "{}", block("dlv_bad"));
 }
 
+#[test]
+fn get_and_deliveries_show_times_on_one_local_clock() {
+    let server = TestServer::start(|r| {
+        if r.path.ends_with("/deliveries") {
+            Reply::json(
+                200,
+                json!({"data": [
+                {"id":"dlv_t","webhookId":"wh_abc","eventId":"evt_1","event":"lead.created","attempt":1,
+                 "status":"succeeded","responseStatus":200,"durationMs":0,"createdAt":"2026-01-22T15:45:00Z"}
+            ], "hasMore": false, "nextCursor": null}),
+            )
+        } else {
+            Reply::json(
+                200,
+                json!({"data": {
+                    "id": "wh_abc", "url": "https://example.com/h", "events": ["lead.created"], "status": "active",
+                    "secret": "whsec_abcdef123456", "headers": {}, "filters": {}, "batch": false,
+                    "createdAt": "2026-01-22T15:45:00Z", "updatedAt": "2026-01-23T04:05:00Z"
+                }}),
+            )
+        }
+    });
+    let local = |args: &[&str]| {
+        let mut c = api(&server);
+        c.env("TZ", "EST5");
+        let out = run(c, args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let get = local(&["get", "wh_abc"]);
+    assert!(get.contains("2026-01-22 10:45 AM"), "{get}");
+    assert!(get.contains("2026-01-22 11:05 PM"), "updated, a day earlier in EST: {get}");
+    assert!(!get.contains("T15:45:00Z") && !get.contains("T04:05"), "{get}");
+    let deliveries = local(&["deliveries", "wh_abc"]);
+    assert!(deliveries.contains("2026-01-22 10:45 AM"), "{deliveries}");
+    assert!(deliveries.contains("Duration: <1ms"), "{deliveries}");
+    // --json keeps the API's own values.
+    let out = run(api(&server), &["get", "wh_abc", "--json"]);
+    assert_eq!(out.json()["createdAt"], "2026-01-22T15:45:00Z");
+    // However quick the answer, the trace never says it took 0 ms.
+    let out = run(api(&server), &["get", "wh_abc", "-v"]);
+    let answered =
+        out.stderr.lines().find(|l| l.contains("< 200")).unwrap_or_else(|| panic!("{}", out.stderr));
+    assert!(answered.ends_with(" ms)") || answered.ends_with(" s)"), "{answered}");
+    assert!(!answered.contains("(0 ms)"), "{answered}");
+}
+
 // ---------------------------------------------------------------- --data and changes
 
 #[test]

@@ -582,7 +582,7 @@ impl Client {
         if !self.tracing() {
             return;
         }
-        self.trace(&format!("< {status} ({} ms)", took.as_millis()));
+        self.trace(&format!("< {status} ({})", crate::units::human_duration(took)));
         for (name, value) in headers {
             self.trace(&format!("< {name}: {}", self.scrub(&String::from_utf8_lossy(value.as_bytes()))));
         }

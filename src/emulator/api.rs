@@ -86,7 +86,7 @@ async fn log_request(State(st): State<Shared>, req: Request, next: Next) -> Resp
     let t0 = std::time::Instant::now();
     let resp = next.run(req).await;
     crate::output::eprintln_safe(
-        &format!("{line} → {} ({} ms)", resp.status().as_u16(), t0.elapsed().as_millis())
+        &format!("{line} → {} ({})", resp.status().as_u16(), crate::units::human_duration(t0.elapsed()))
             .dimmed()
             .to_string(),
     );

@@ -79,16 +79,17 @@ pub fn human(l: &AttemptLine) -> String {
             let text = code.to_string();
             if (200..300).contains(&code) { text.green().to_string() } else { text.red().to_string() }
         }
-        (None, Some(e)) => e.red().to_string(),
+        // Failure texts may quote what the receiver sent.
+        (None, Some(e)) => crate::escape::escape(e).red().to_string(),
         (None, None) => "no answer".red().to_string(),
     };
     let mut out = format!(
-        "{} {mark} {} {} {}{events} → {answer} ({} ms) attempt {}",
+        "{} {mark} {} {} {}{events} → {answer} ({}) attempt {}",
         clock(&l.time).dimmed(),
         l.webhook_id,
         l.event.bold(),
         l.event_id.dimmed(),
-        l.duration_ms,
+        crate::units::whole_millis(u64::try_from(l.duration_ms).unwrap_or(0)),
         l.attempt
     );
     if let Some(next) = &l.next_retry_at {

@@ -115,11 +115,13 @@ pub fn webhook_detail(w: &Webhook, secret: Secret) -> Vec<String> {
         "off".to_string()
     };
     field("Batch", batch);
+    // The same local clock as `deliveries`.
+    let today = today();
     if let Some(c) = &w.created_at {
-        field("Created", c.clone());
+        field("Created", clock(c, &today));
     }
     if let Some(u) = &w.updated_at {
-        field("Updated", u.clone());
+        field("Updated", clock(u, &today));
     }
     lines
 }
