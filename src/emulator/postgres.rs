@@ -25,25 +25,30 @@
 //!   ([`PRUNE_LOCK`]) taken without waiting: while one instance prunes, the
 //!   others skip their round instead of deleting the same rows beside it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use serde_json::{Map, Value};
+use serde::de::DeserializeOwned;
 use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{AsyncMessage, NoTls, Row};
 
 use super::clock::{self, rfc3339};
 use super::pacer::Pacer;
-use super::queue::{AttemptRecord, Budget, Claim, Endpoint, Outcome, Recorded, Tick, earliest};
-use super::storage::{
-    Created, IdempotencyKey, NewEvent, OnChange, Replay, Sent, Store, StoreError, page, pending_delivery,
+use super::queue::{
+    AttemptRecord, Budget, Claim, ENDPOINT_COLS, Endpoint, Outcome, Recorded, Tick, earliest,
 };
-use super::{filters, validate};
-use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
-use crate::{catalog, ids};
+use super::storage::{
+    ACTIVE_TARGETS, Columns, Created, DELIVERY_COLS, IdempotencyKey, NewEvent, OnChange, Page, Replay,
+    Result, Sent, Store, StoreError, Target, WEBHOOK_COLS, WEBHOOK_VALUE_COLS, delivery_at, page,
+    pending_delivery, webhook_at, webhook_values,
+};
+use super::validate;
+use crate::api::models::{Delivery, Webhook, WebhookStatus};
+use crate::{ids, redact};
 
 /// How long a lease outlives the attempt's deadline. Together with the slot
 /// (at most a second ahead) and [`IDLE_WAKE`], another instance takes a dead
@@ -152,16 +157,18 @@ const MIGRATIONS: &[&str] = &[
 
 /// `url` with any password replaced by `***`, fit to print.
 pub fn display_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_string(),
-        },
-        None => url.to_string(),
+    let shown = redact::url_passwords(url);
+    // The driver reads the credentials up to the first '@', wherever it is: a
+    // password holding a '/', a quote or a space ends the authority early for
+    // the general rule, which then shows it. Hide it as the driver reads it.
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((credentials, host)) = rest.split_once('@')
+        && let Some((user, _password)) = credentials.split_once(':')
+        && shown.contains(credentials)
+    {
+        return format!("{scheme}://{user}:***@{host}");
     }
+    shown.into_owned()
 }
 
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
@@ -227,7 +234,7 @@ impl PgStore {
         Ok(store)
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Client, StoreError> {
+    async fn client(&self) -> Result<deadpool_postgres::Client> {
         self.pool.get().await.map_err(|e| match e {
             deadpool_postgres::PoolError::Backend(e) => StoreError::Postgres(e),
             other => StoreError::Pool(other.to_string()),
@@ -235,7 +242,7 @@ impl PgStore {
     }
 }
 
-async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), StoreError> {
+async fn migrate(client: &mut deadpool_postgres::Client) -> Result<()> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS scopien_hooks_schema (version INTEGER NOT NULL)").await?;
@@ -257,71 +264,50 @@ async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), StoreErro
 // ---------------------------------------------------------------------------
 // Rows
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("plain data serialises")
-}
-
-/// A JSON text column; a value this program did not write reads as empty.
-fn json_col<T: serde::de::DeserializeOwned + Default>(r: &Row, i: usize) -> T {
-    serde_json::from_str(r.get::<_, &str>(i)).unwrap_or_default()
-}
-
-const WEBHOOK_COLS: &str = "id, url, events, description, secret, status, headers, filters, batch, \
-                            max_batch_size, max_wait_time, created_at, updated_at";
-
-/// A webhook from `WEBHOOK_COLS` starting at column `o`.
-fn webhook_at(r: &Row, o: usize) -> Webhook {
-    let status: &str = r.get(o + 5);
-    Webhook {
-        id: r.get(o),
-        url: r.get(o + 1),
-        events: json_col(r, o + 2),
-        description: r.get(o + 3),
-        secret: Some(r.get(o + 4)),
-        status: if status == "disabled" { WebhookStatus::Disabled } else { WebhookStatus::Active },
-        headers: json_col(r, o + 6),
-        filters: json_col(r, o + 7),
-        batch: r.get(o + 8),
-        max_batch_size: r.get::<_, Option<i64>>(o + 9).map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
-        max_wait_time: r.get::<_, Option<i64>>(o + 10).map(|v| u64::try_from(v).unwrap_or(0)),
-        created_at: Some(r.get(o + 11)),
-        updated_at: Some(r.get(o + 12)),
+impl Columns for Row {
+    type Error = tokio_postgres::Error;
+    fn text(&self, i: usize) -> Result<String, Self::Error> {
+        self.try_get(i)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, Self::Error> {
+        self.try_get(i)
+    }
+    fn flag(&self, i: usize) -> Result<bool, Self::Error> {
+        self.try_get(i)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, Self::Error> {
+        // INTEGER and BIGINT columns both read as i64.
+        if *self.columns()[i].type_() == Type::INT4 {
+            Ok(self.try_get::<_, Option<i32>>(i)?.map(i64::from))
+        } else {
+            self.try_get(i)
+        }
+    }
+    /// A value this program did not write reads as empty.
+    fn json<T: DeserializeOwned + Default>(&self, i: usize) -> Result<T, Self::Error> {
+        Ok(serde_json::from_str(self.try_get::<_, &str>(i)?).unwrap_or_default())
     }
 }
 
-const DELIVERY_COLS: &str = "id, webhook_id, event_id, event, attempt, status, response_status, error, \
-                             duration_ms, created_at, next_retry_at, response_body";
-
-/// A delivery from `DELIVERY_COLS` starting at column `o`.
-fn delivery_at(r: &Row, o: usize) -> Delivery {
-    let status: &str = r.get(o + 5);
-    Delivery {
-        id: r.get(o),
-        webhook_id: r.get(o + 1),
-        event_id: r.get(o + 2),
-        event: r.get(o + 3),
-        attempt: u32::try_from(r.get::<_, i32>(o + 4)).unwrap_or(0),
-        status: match status {
-            "succeeded" => DeliveryStatus::Succeeded,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
-        },
-        response_status: r.get::<_, Option<i32>>(o + 6).map(|v| u16::try_from(v).unwrap_or(0)),
-        error: r.get(o + 7),
-        duration_ms: r.get::<_, Option<i64>>(o + 8).map(|v| u64::try_from(v).unwrap_or(0)),
-        created_at: r.get(o + 9),
-        next_retry_at: r.get(o + 10),
-        response_body: r.get(o + 11),
-    }
-}
-
-fn opt_i64<T: TryInto<i64>>(v: Option<T>) -> Option<i64> {
-    v.map(|v| v.try_into().unwrap_or(i64::MAX))
-}
-
-async fn get_webhook<C: GenericClient>(c: &C, id: &str) -> Result<Option<Webhook>, StoreError> {
+async fn get_webhook<C: GenericClient>(c: &C, id: &str) -> Result<Option<Webhook>> {
     let st = c.prepare_cached(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE id=$1")).await?;
-    Ok(c.query_opt(&st, &[&id]).await?.map(|r| webhook_at(&r, 0)))
+    Ok(c.query_opt(&st, &[&id]).await?.map(|r| webhook_at(&r, 0)).transpose()?)
+}
+
+/// A page from `sql`, whose rows are a cursor and an item (read by `at` from
+/// column 1), fetched with one row too many.
+async fn query_page<T>(
+    c: &deadpool_postgres::Client,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    limit: usize,
+    at: fn(&Row, usize) -> Result<T, tokio_postgres::Error>,
+) -> Result<Page<T>> {
+    let st = c.prepare_cached(sql).await?;
+    let rows = c.query(&st, params).await?;
+    let items =
+        rows.iter().map(|r| Ok((r.try_get(0)?, at(r, 1)?))).collect::<Result<_, tokio_postgres::Error>>()?;
+    Ok(page(items, limit))
 }
 
 /// Queues a delivery of these events to a webhook, due at `at_ms`, with its
@@ -333,7 +319,7 @@ async fn queue_job<C: GenericClient>(
     first_event: &str,
     batch: bool,
     at_ms: i64,
-) -> Result<Delivery, StoreError> {
+) -> Result<Delivery> {
     let delivery = pending_delivery(webhook_id, &event_ids[0], first_event, at_ms);
     let st = c
         .prepare_cached(
@@ -356,11 +342,7 @@ async fn queue_job<C: GenericClient>(
     Ok(delivery)
 }
 
-async fn insert_event_rows<C: GenericClient>(
-    c: &C,
-    events: &[NewEvent],
-    now_ms: i64,
-) -> Result<(), StoreError> {
+async fn insert_event_rows<C: GenericClient>(c: &C, events: &[NewEvent], now_ms: i64) -> Result<()> {
     let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
     let bodies: Vec<&[u8]> = events.iter().map(|e| e.body.as_slice()).collect();
@@ -376,31 +358,15 @@ async fn insert_event_rows<C: GenericClient>(
 
 /// Stores events and fans them out (see [`Store::insert_events`]) inside the
 /// caller's transaction, in a fixed number of statements whatever the count.
-async fn insert_events<C: GenericClient>(
-    c: &C,
-    events: &[NewEvent],
-    now_ms: i64,
-) -> Result<usize, StoreError> {
-    struct Target {
-        id: String,
-        events: Vec<String>,
-        filters: Map<String, Value>,
-        batch: bool,
-    }
-    let st =
-        c.prepare_cached("SELECT id, events, filters, batch FROM webhooks WHERE status='active'").await?;
-    let targets: Vec<Target> = c
-        .query(&st, &[])
-        .await?
-        .iter()
-        .map(|r| Target { id: r.get(0), events: json_col(r, 1), filters: json_col(r, 2), batch: r.get(3) })
-        .collect();
+async fn insert_events<C: GenericClient>(c: &C, events: &[NewEvent], now_ms: i64) -> Result<usize> {
+    let st = c.prepare_cached(ACTIVE_TARGETS).await?;
+    let targets: Vec<Target> = c.query(&st, &[]).await?.iter().map(Target::at).collect::<Result<_, _>>()?;
     insert_event_rows(c, events, now_ms).await?;
     let (mut delivery_ids, mut job_hooks, mut job_events, mut job_names) = (vec![], vec![], vec![], vec![]);
     let (mut batch_hooks, mut batch_events) = (vec![], vec![]);
     for ev in events {
         for t in &targets {
-            if !catalog::matches_any(&t.events, &ev.name) || !filters::matches(&t.filters, &ev.data) {
+            if !t.takes(ev) {
                 continue;
             }
             if t.batch {
@@ -451,18 +417,15 @@ async fn insert_events<C: GenericClient>(
 /// Turns full or expired open batches into queued deliveries, each event in
 /// exactly one batch whichever instance closes it. Returns the earliest
 /// deadline of the batches still open.
-async fn close_batches<C: GenericClient>(
-    c: &C,
-    now: i64,
-    time_scale: f64,
-) -> Result<Option<i64>, StoreError> {
+async fn close_batches<C: GenericClient>(c: &C, now: i64, time_scale: f64) -> Result<Option<i64>> {
     let st = c
         .prepare_cached(&format!(
             "SELECT {WEBHOOK_COLS} FROM webhooks WHERE status='active' \
              AND id IN (SELECT DISTINCT webhook_id FROM open_batches) ORDER BY id"
         ))
         .await?;
-    let webhooks: Vec<Webhook> = c.query(&st, &[]).await?.iter().map(|r| webhook_at(r, 0)).collect();
+    let webhooks: Vec<Webhook> =
+        c.query(&st, &[]).await?.iter().map(|r| webhook_at(r, 0)).collect::<Result<_, _>>()?;
     let take = c
         .prepare_cached(
             "SELECT b.seq, b.event_id, b.added_at, e.name FROM open_batches b \
@@ -511,32 +474,24 @@ async fn tick_in<C: GenericClient>(
     time_scale: f64,
     lease_ms: i64,
     pacer: &mut Pacer,
-) -> Result<Tick, StoreError> {
+) -> Result<Tick> {
     let mut out = Tick { claims: Vec::new(), wake_at: close_batches(c, now, time_scale).await? };
     pacer.forget_idle(now);
     // Webhooks with work due now, in id order: the pacing rows are locked in
     // that order by every instance.
     let st = c
-        .prepare_cached(
-            "SELECT w.id, w.url, w.secret, w.headers FROM webhooks w WHERE w.status='active' AND EXISTS \
+        .prepare_cached(&format!(
+            "SELECT {ENDPOINT_COLS} FROM webhooks w WHERE w.status='active' AND EXISTS \
              (SELECT 1 FROM jobs j WHERE j.webhook_id = w.id AND j.next_attempt_at <= $1 \
-              AND (j.lease_until IS NULL OR j.lease_until <= $1)) ORDER BY w.id",
-        )
+              AND (j.lease_until IS NULL OR j.lease_until <= $1)) ORDER BY w.id"
+        ))
         .await?;
     let endpoints: Vec<Arc<Endpoint>> = c
         .query(&st, &[&now])
         .await?
         .iter()
-        .map(|r| {
-            let headers: BTreeMap<String, String> = json_col(r, 3);
-            Arc::new(Endpoint {
-                id: r.get(0),
-                url: r.get(1),
-                secret: r.get(2),
-                headers: headers.into_iter().filter(|(k, _)| !crate::wire::is_reserved_header(k)).collect(),
-            })
-        })
-        .collect();
+        .map(|r| Endpoint::at(r).map(Arc::new))
+        .collect::<Result<_, _>>()?;
     let pace_lock = c
         .prepare_cached(
             "INSERT INTO pacing (webhook_id, next_slot_us) VALUES ($1, 0) ON CONFLICT (webhook_id) \
@@ -715,11 +670,7 @@ async fn write_successes(
 }
 
 /// Writes a failed attempt's outcome (see [`Store::record_attempt`]) in one transaction.
-async fn record(
-    client: &mut deadpool_postgres::Client,
-    rec: &AttemptRecord,
-    now: i64,
-) -> Result<Recorded, StoreError> {
+async fn record(client: &mut deadpool_postgres::Client, rec: &AttemptRecord, now: i64) -> Result<Recorded> {
     let started = rfc3339(rec.started_ms);
     let response_status = rec.response_status.map(i32::from);
     let attempt = i32::try_from(rec.attempt).unwrap_or(i32::MAX);
@@ -821,7 +772,7 @@ async fn listen(config: tokio_postgres::Config, instance: String, on_change: OnC
     }
 }
 
-async fn announce<C: GenericClient>(c: &C, instance: &str) -> Result<(), StoreError> {
+async fn announce<C: GenericClient>(c: &C, instance: &str) -> Result<()> {
     let st = c.prepare_cached("SELECT pg_notify($1, $2)").await?;
     c.execute(&st, &[&CHANNEL, &instance]).await?;
     Ok(())
@@ -829,7 +780,7 @@ async fn announce<C: GenericClient>(c: &C, instance: &str) -> Result<(), StoreEr
 
 #[async_trait::async_trait]
 impl Store for PgStore {
-    async fn start(&self) -> Result<(usize, usize), StoreError> {
+    async fn start(&self) -> Result<(usize, usize)> {
         let r = self
             .client()
             .await?
@@ -849,12 +800,12 @@ impl Store for PgStore {
         IDLE_WAKE
     }
 
-    async fn watch(&self, on_change: OnChange) -> Result<(), StoreError> {
+    async fn watch(&self, on_change: OnChange) -> Result<()> {
         tokio::spawn(listen(self.config.clone(), self.instance.clone(), on_change));
         Ok(())
     }
 
-    async fn create_webhook(&self, w: Webhook, key: Option<IdempotencyKey>) -> Result<Created, StoreError> {
+    async fn create_webhook(&self, w: Webhook, key: Option<IdempotencyKey>) -> Result<Created> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         if let Some(k) = &key {
@@ -872,28 +823,11 @@ impl Store for PgStore {
         }
         let st = tx
             .prepare_cached(&format!(
-                "INSERT INTO webhooks ({WEBHOOK_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                "INSERT INTO webhooks ({WEBHOOK_VALUE_COLS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
             ))
             .await?;
-        tx.execute(
-            &st,
-            &[
-                &w.id,
-                &w.url,
-                &to_json(&w.events),
-                &w.description,
-                &w.secret.as_deref().unwrap_or_default(),
-                &w.status.as_str(),
-                &to_json(&w.headers),
-                &to_json(&w.filters),
-                &w.batch,
-                &opt_i64(w.max_batch_size),
-                &opt_i64(w.max_wait_time),
-                &w.created_at.as_deref().unwrap_or_default(),
-                &w.updated_at.as_deref().unwrap_or_default(),
-            ],
-        )
-        .await?;
+        tx.execute(&st, &webhook_values!(w, &(dyn ToSql + Sync))).await?;
         if let Some(k) = &key {
             tx.execute(
                 "INSERT INTO idempotency_keys (key, request_hash, webhook_id) VALUES ($1, $2, $3)",
@@ -905,26 +839,23 @@ impl Store for PgStore {
         Ok(Created::New(w))
     }
 
-    async fn list_webhooks(
-        &self,
-        after: Option<i64>,
-        limit: usize,
-    ) -> Result<(Vec<Webhook>, Option<i64>), StoreError> {
-        let client = self.client().await?;
-        let st = client
-            .prepare_cached(&format!(
-                "SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > $1 ORDER BY seq LIMIT $2"
-            ))
-            .await?;
-        let rows = client.query(&st, &[&after.unwrap_or(0), &(limit as i64 + 1)]).await?;
-        Ok(page(rows.iter().map(|r| (r.get(0), webhook_at(r, 1))).collect(), limit))
+    async fn list_webhooks(&self, after: Option<i64>, limit: usize) -> Result<Page<Webhook>> {
+        let sql = format!("SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > $1 ORDER BY seq LIMIT $2");
+        query_page(
+            &self.client().await?,
+            &sql,
+            &[&after.unwrap_or(0), &(limit as i64 + 1)],
+            limit,
+            webhook_at,
+        )
+        .await
     }
 
-    async fn get_webhook(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
+    async fn get_webhook(&self, id: &str) -> Result<Option<Webhook>> {
         get_webhook(&self.client().await?, id).await
     }
 
-    async fn save_webhook(&self, w: &Webhook) -> Result<bool, StoreError> {
+    async fn save_webhook(&self, w: &Webhook) -> Result<bool> {
         let client = self.client().await?;
         let st = client
             .prepare_cached(
@@ -932,43 +863,25 @@ impl Store for PgStore {
                  batch=$8, max_batch_size=$9, max_wait_time=$10, updated_at=$11 WHERE id=$1",
             )
             .await?;
-        let n = client
-            .execute(
-                &st,
-                &[
-                    &w.id,
-                    &w.url,
-                    &to_json(&w.events),
-                    &w.description,
-                    &w.status.as_str(),
-                    &to_json(&w.headers),
-                    &to_json(&w.filters),
-                    &w.batch,
-                    &opt_i64(w.max_batch_size),
-                    &opt_i64(w.max_wait_time),
-                    &w.updated_at.as_deref().unwrap_or_default(),
-                ],
-            )
-            .await?;
-        Ok(n > 0)
+        let values = webhook_values!(w, &(dyn ToSql + Sync));
+        Ok(client.execute(&st, &values[..11]).await? > 0)
     }
 
-    async fn set_status(
-        &self,
-        id: &str,
-        status: WebhookStatus,
-        now: &str,
-    ) -> Result<Option<Webhook>, StoreError> {
+    async fn set_status(&self, id: &str, status: WebhookStatus, now: &str) -> Result<Option<Webhook>> {
         let client = self.client().await?;
         let st = client
             .prepare_cached(&format!(
                 "UPDATE webhooks SET status=$2, updated_at=$3 WHERE id=$1 RETURNING {WEBHOOK_COLS}"
             ))
             .await?;
-        Ok(client.query_opt(&st, &[&id, &status.as_str(), &now]).await?.map(|r| webhook_at(&r, 0)))
+        Ok(client
+            .query_opt(&st, &[&id, &status.as_str(), &now])
+            .await?
+            .map(|r| webhook_at(&r, 0))
+            .transpose()?)
     }
 
-    async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_webhook(&self, id: &str) -> Result<bool> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let n = tx.execute("DELETE FROM webhooks WHERE id=$1", &[&id]).await?;
@@ -979,7 +892,7 @@ impl Store for PgStore {
         Ok(n > 0)
     }
 
-    async fn find_replay(&self, key: &str, route: &str) -> Result<Option<Replay>, StoreError> {
+    async fn find_replay(&self, key: &str, route: &str) -> Result<Option<Replay>> {
         let client = self.client().await?;
         let st = client
             .prepare_cached("SELECT request_hash, status, body FROM replays WHERE key=$1 AND route=$2")
@@ -991,13 +904,7 @@ impl Store for PgStore {
         }))
     }
 
-    async fn save_replay(
-        &self,
-        key: &str,
-        route: &str,
-        replay: Replay,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
+    async fn save_replay(&self, key: &str, route: &str, replay: Replay, now_ms: i64) -> Result<()> {
         let client = self.client().await?;
         let st = client
             .prepare_cached(
@@ -1014,7 +921,7 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn insert_events(&self, events: Vec<NewEvent>, now_ms: i64) -> Result<usize, StoreError> {
+    async fn insert_events(&self, events: Vec<NewEvent>, now_ms: i64) -> Result<usize> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let queued = insert_events(&tx, &events, now_ms).await?;
@@ -1025,7 +932,7 @@ impl Store for PgStore {
         Ok(queued)
     }
 
-    async fn queue_test(&self, webhook_id: &str, ev: NewEvent, now_ms: i64) -> Result<Delivery, StoreError> {
+    async fn queue_test(&self, webhook_id: &str, ev: NewEvent, now_ms: i64) -> Result<Delivery> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         insert_event_rows(&tx, std::slice::from_ref(&ev), now_ms).await?;
@@ -1034,7 +941,7 @@ impl Store for PgStore {
         Ok(d)
     }
 
-    async fn queue_again(&self, webhook_id: &str, sent: Sent, now_ms: i64) -> Result<Delivery, StoreError> {
+    async fn queue_again(&self, webhook_id: &str, sent: Sent, now_ms: i64) -> Result<Delivery> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let d = queue_job(&tx, webhook_id, &sent.event_ids, &sent.delivery.event, sent.batch, now_ms).await?;
@@ -1042,50 +949,31 @@ impl Store for PgStore {
         Ok(d)
     }
 
-    async fn list_deliveries(
-        &self,
-        webhook_id: &str,
-        before: Option<i64>,
-        limit: usize,
-    ) -> Result<(Vec<Delivery>, Option<i64>), StoreError> {
-        let client = self.client().await?;
-        let st = client
-            .prepare_cached(&format!(
-                "SELECT seq, {DELIVERY_COLS} FROM deliveries WHERE webhook_id=$1 AND seq < $2 \
-                 ORDER BY seq DESC LIMIT $3"
-            ))
-            .await?;
-        let rows =
-            client.query(&st, &[&webhook_id, &before.unwrap_or(i64::MAX), &(limit as i64 + 1)]).await?;
-        Ok(page(rows.iter().map(|r| (r.get(0), delivery_at(r, 1))).collect(), limit))
+    async fn list_deliveries(&self, hook: &str, before: Option<i64>, limit: usize) -> Result<Page<Delivery>> {
+        let sql = format!(
+            "SELECT seq, {DELIVERY_COLS} FROM deliveries WHERE webhook_id=$1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+        );
+        let params: [&(dyn ToSql + Sync); 3] = [&hook, &before.unwrap_or(i64::MAX), &(limit as i64 + 1)];
+        query_page(&self.client().await?, &sql, &params, limit, delivery_at).await
     }
 
-    async fn get_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+    async fn get_delivery(&self, id: &str) -> Result<Option<Delivery>> {
         let client = self.client().await?;
         let st =
             client.prepare_cached(&format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id=$1")).await?;
-        Ok(client.query_opt(&st, &[&id]).await?.map(|r| delivery_at(&r, 0)))
+        Ok(client.query_opt(&st, &[&id]).await?.map(|r| delivery_at(&r, 0)).transpose()?)
     }
 
-    async fn sent(&self, id: &str) -> Result<Option<Sent>, StoreError> {
+    async fn sent(&self, id: &str) -> Result<Option<Sent>> {
         let client = self.client().await?;
         let st = client
             .prepare_cached(&format!("SELECT {DELIVERY_COLS}, event_ids, batch FROM deliveries WHERE id=$1"))
             .await?;
-        Ok(client.query_opt(&st, &[&id]).await?.map(|r| Sent {
-            delivery: delivery_at(&r, 0),
-            event_ids: r.get(12),
-            batch: r.get(13),
-        }))
+        let Some(r) = client.query_opt(&st, &[&id]).await? else { return Ok(None) };
+        Ok(Some(Sent { delivery: delivery_at(&r, 0)?, event_ids: r.try_get(12)?, batch: r.try_get(13)? }))
     }
 
-    async fn tick(
-        &self,
-        now: i64,
-        time_scale: f64,
-        lease_ms: i64,
-        pacer: &mut Pacer,
-    ) -> Result<Tick, StoreError> {
+    async fn tick(&self, now: i64, time_scale: f64, lease_ms: i64, pacer: &mut Pacer) -> Result<Tick> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let tick = tick_in(&tx, now, time_scale, lease_ms, pacer).await?;
@@ -1093,7 +981,7 @@ impl Store for PgStore {
         Ok(tick)
     }
 
-    async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError> {
+    async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded> {
         if let Outcome::Succeeded = rec.outcome {
             let (reply, applied) = oneshot::channel();
             self.successes.send((rec, reply)).map_err(|_| StoreError::Task("the recorder stopped".into()))?;
@@ -1103,7 +991,7 @@ impl Store for PgStore {
         record(&mut self.client().await?, &rec, now).await
     }
 
-    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError> {
+    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // Another instance is pruning: this round is its work, not ours.
@@ -1142,12 +1030,15 @@ mod tests {
             display_url("postgres://app:s3cret@db.example:5432/hooks"),
             "postgres://app:***@db.example:5432/hooks"
         );
-        assert_eq!(
-            display_url("postgresql://app:p@ss@db/x?sslmode=disable"),
-            "postgresql://app:***@db/x?sslmode=disable"
-        );
-        assert_eq!(display_url("postgres://app@127.0.0.1:5433/hooks"), "postgres://app@127.0.0.1:5433/hooks");
         assert_eq!(display_url("postgres://db.example/hooks"), "postgres://db.example/hooks");
+        // Characters the driver keeps in a password but that end a URL's authority.
+        for password in ["pa/ss", "pa'ss", "pa ss", "pa?ss", "pa\"ss"] {
+            let shown = display_url(&format!("postgres://app:{password}@db:5432/hooks?sslmode=disable"));
+            assert_eq!(shown, "postgres://app:***@db:5432/hooks?sslmode=disable");
+            let config: tokio_postgres::Config =
+                format!("postgres://app:{password}@db/hooks").parse().expect("the driver takes it");
+            assert_eq!(config.get_password(), Some(password.as_bytes()));
+        }
         assert!(is_url("postgres://x/y") && is_url("postgresql://x/y") && !is_url("./emulator.db"));
     }
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::clock::rfc3339;
-use super::storage::NewEvent;
-use super::store::{WEBHOOK_COLS, insert_events, json_col, queue_job, webhook_from_row};
+use super::storage::{Columns, NewEvent, WEBHOOK_COLS};
+use super::store::{insert_events, queue_job, webhook_from_row};
 use super::validate;
 use crate::api::models::Webhook;
 use crate::ids;
@@ -35,6 +35,22 @@ pub struct Endpoint {
     pub secret: String,
     /// Custom headers, reserved names already left out.
     pub headers: Vec<(String, String)>,
+}
+
+/// The webhook columns [`Endpoint::at`] reads, in its order.
+pub const ENDPOINT_COLS: &str = "id, url, secret, headers";
+
+impl Endpoint {
+    /// An endpoint from [`ENDPOINT_COLS`]: the headers that belong to the sender are left out.
+    pub fn at<R: Columns>(r: &R) -> Result<Endpoint, R::Error> {
+        let headers: BTreeMap<String, String> = r.json(3)?;
+        Ok(Endpoint {
+            id: r.text(0)?,
+            url: r.text(1)?,
+            secret: r.text(2)?,
+            headers: headers.into_iter().filter(|(k, _)| !crate::wire::is_reserved_header(k)).collect(),
+        })
+    }
 }
 
 /// One attempt the engine is to make now (at `slot_ms`).
@@ -115,20 +131,10 @@ pub fn tick(
     out.wake_at = close_batches(&tx, now, time_scale)?;
     budget.forget_idle(now);
 
-    let endpoints: Vec<Arc<Endpoint>> = {
-        let mut stmt =
-            tx.prepare_cached("SELECT id, url, secret, headers FROM webhooks WHERE status='active'")?;
-        let rows = stmt.query_map([], |r| {
-            let headers: BTreeMap<String, String> = json_col(r, 3)?;
-            Ok(Arc::new(Endpoint {
-                id: r.get(0)?,
-                url: r.get(1)?,
-                secret: r.get(2)?,
-                headers: headers.into_iter().filter(|(k, _)| !crate::wire::is_reserved_header(k)).collect(),
-            }))
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+    let endpoints: Vec<Arc<Endpoint>> = tx
+        .prepare_cached(&format!("SELECT {ENDPOINT_COLS} FROM webhooks WHERE status='active'"))?
+        .query_map([], |r| Endpoint::at(r).map(Arc::new))?
+        .collect::<rusqlite::Result<_>>()?;
 
     for ep in endpoints {
         let room = budget.room(&ep.id, now);
@@ -142,7 +148,7 @@ pub fn tick(
                 .query_map(params![ep.id, now, room as i64], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
-                        json_col::<Vec<String>>(r, 1)?,
+                        r.json::<Vec<String>>(1)?,
                         r.get::<_, bool>(2)?,
                         r.get::<_, u32>(3)?,
                         r.get::<_, String>(4)?,
@@ -373,7 +379,7 @@ mod tests {
     use crate::api::models::{DeliveryStatus, WebhookStatus};
     use crate::catalog;
     use crate::emulator::pacer::Pacer;
-    use crate::emulator::store::tests::{event, webhook};
+    use crate::emulator::store::tests::{event, on_fresh_db, webhook};
     use crate::emulator::store::{SqliteStore, get_webhook, list_deliveries};
     use serde_json::json;
 
@@ -385,123 +391,111 @@ mod tests {
 
     #[test]
     fn fans_out_by_pattern_and_filter_and_claims() {
-        let store = SqliteStore::open(None).unwrap();
-        store
-            .run_now(|c| {
-                let all = webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
-                let big = webhook(
-                    c,
-                    json!({"url": "https://b.example", "events": ["opportunity.*"],
-                    "filters": {"amount_greater_than": 1000}}),
-                );
-                let _leads = webhook(c, json!({"url": "https://c.example", "events": ["lead.created"]}));
-                let evs =
-                    [event("opportunity.updated", json!({"amount": 5000})), event("case.closed", json!({}))];
-                assert_eq!(insert_events(c, &evs, 1_000)?, 3);
-                let mut pacer = pacer();
-                let t = tick(c, 1_000, 1.0, LEASE, &mut pacer)?;
-                assert_eq!(t.claims.len(), 3);
-                assert_eq!(t.claims.iter().filter(|cl| cl.endpoint.id == all.id).count(), 2);
-                assert_eq!(t.claims.iter().filter(|cl| cl.endpoint.id == big.id).count(), 1);
-                // Claimed work is leased: a second pass finds nothing.
-                assert!(tick(c, 1_001, 1.0, LEASE, &mut pacer)?.claims.is_empty());
-                Ok(())
-            })
-            .unwrap();
+        on_fresh_db(|c| {
+            let all = webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
+            let big = webhook(
+                c,
+                json!({"url": "https://b.example", "events": ["opportunity.*"],
+                "filters": {"amount_greater_than": 1000}}),
+            );
+            let _leads = webhook(c, json!({"url": "https://c.example", "events": ["lead.created"]}));
+            let evs =
+                [event("opportunity.updated", json!({"amount": 5000})), event("case.closed", json!({}))];
+            assert_eq!(insert_events(c, &evs, 1_000)?, 3);
+            let mut pacer = pacer();
+            let t = tick(c, 1_000, 1.0, LEASE, &mut pacer)?;
+            assert_eq!(t.claims.len(), 3);
+            assert_eq!(t.claims.iter().filter(|cl| cl.endpoint.id == all.id).count(), 2);
+            assert_eq!(t.claims.iter().filter(|cl| cl.endpoint.id == big.id).count(), 1);
+            // Claimed work is leased: a second pass finds nothing.
+            assert!(tick(c, 1_001, 1.0, LEASE, &mut pacer)?.claims.is_empty());
+            Ok(())
+        });
     }
 
     #[test]
     fn rate_cap_spreads_slots() {
-        let store = SqliteStore::open(None).unwrap();
-        store
-            .run_now(|c| {
-                webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
-                let evs: Vec<NewEvent> = (0..250).map(|_| event("lead.created", json!({}))).collect();
-                insert_events(c, &evs, 0)?;
-                let mut pacer = pacer();
-                let t = tick(c, 0, 1.0, LEASE, &mut pacer)?;
-                // 100 events/s: one second's worth of slots, 10 ms apart.
-                assert_eq!(t.claims.len(), 100);
-                assert_eq!(t.claims[99].slot_ms - t.claims[0].slot_ms, 990);
-                assert!(t.wake_at.unwrap() > 0);
-                Ok(())
-            })
-            .unwrap();
+        on_fresh_db(|c| {
+            webhook(c, json!({"url": "https://a.example", "events": ["*"]}));
+            let evs: Vec<NewEvent> = (0..250).map(|_| event("lead.created", json!({}))).collect();
+            insert_events(c, &evs, 0)?;
+            let mut pacer = pacer();
+            let t = tick(c, 0, 1.0, LEASE, &mut pacer)?;
+            // 100 events/s: one second's worth of slots, 10 ms apart.
+            assert_eq!(t.claims.len(), 100);
+            assert_eq!(t.claims[99].slot_ms - t.claims[0].slot_ms, 990);
+            assert!(t.wake_at.unwrap() > 0);
+            Ok(())
+        });
     }
 
     #[test]
     fn batches_close_by_size_and_by_time() {
-        let store = SqliteStore::open(None).unwrap();
-        store
-            .run_now(|c| {
-                webhook(
-                    c,
-                    json!({"url": "https://a.example", "events": ["*"], "batch": true,
-                    "maxBatchSize": 3, "maxWaitTime": 10}),
-                );
-                let evs: Vec<NewEvent> = (0..4).map(|_| event("lead.created", json!({}))).collect();
-                insert_events(c, &evs, 0)?;
-                let mut pacer = pacer();
-                let t = tick(c, 0, 1.0, LEASE, &mut pacer)?;
-                assert_eq!(t.claims.len(), 1);
-                assert_eq!(t.claims[0].bodies.len(), 3);
-                assert!(t.claims[0].batch);
-                assert_eq!(t.wake_at, Some(10_000));
-                let t = tick(c, 10_000, 1.0, LEASE, &mut pacer)?;
-                assert_eq!(t.claims.len(), 1);
-                assert_eq!(t.claims[0].bodies.len(), 1);
-                Ok(())
-            })
-            .unwrap();
+        on_fresh_db(|c| {
+            webhook(
+                c,
+                json!({"url": "https://a.example", "events": ["*"], "batch": true,
+                "maxBatchSize": 3, "maxWaitTime": 10}),
+            );
+            let evs: Vec<NewEvent> = (0..4).map(|_| event("lead.created", json!({}))).collect();
+            insert_events(c, &evs, 0)?;
+            let mut pacer = pacer();
+            let t = tick(c, 0, 1.0, LEASE, &mut pacer)?;
+            assert_eq!(t.claims.len(), 1);
+            assert_eq!(t.claims[0].bodies.len(), 3);
+            assert!(t.claims[0].batch);
+            assert_eq!(t.wake_at, Some(10_000));
+            let t = tick(c, 10_000, 1.0, LEASE, &mut pacer)?;
+            assert_eq!(t.claims.len(), 1);
+            assert_eq!(t.claims[0].bodies.len(), 1);
+            Ok(())
+        });
     }
 
     #[test]
     fn retries_and_disables() {
-        let store = SqliteStore::open(None).unwrap();
-        store
-            .run_now(|c| {
-                let w = webhook(c, json!({"url": "https://a.example", "events": ["lead.*"]}));
-                let watcher = webhook(c, json!({"url": "https://w.example", "events": ["webhook.failed"]}));
-                insert_events(c, &[event("lead.created", json!({}))], 0)?;
-                let mut pacer = pacer();
-                let claim = tick(c, 0, 1.0, LEASE, &mut pacer)?.claims.remove(0);
-                let rec = AttemptRecord {
-                    job_id: claim.job_id,
-                    lease: claim.lease,
-                    delivery_id: claim.delivery_id.clone(),
-                    webhook_id: w.id.clone(),
-                    attempt: 1,
-                    started_ms: 0,
-                    response_status: Some(500),
-                    error: Some("HTTP 500".into()),
-                    duration_ms: 3,
-                    response_body: Some("boom".into()),
-                    outcome: Outcome::Retry { at_ms: 5_000 },
-                };
-                assert!(record_attempt(c, &rec, 10)?.applied);
-                let (log, _) = list_deliveries(c, &w.id, None, 10)?;
-                assert_eq!(log.len(), 2);
-                assert_eq!((log[0].attempt, log[0].status), (2, DeliveryStatus::Pending));
-                assert_eq!((log[1].attempt, log[1].status), (1, DeliveryStatus::Failed));
-                assert!(tick(c, 4_999, 1.0, LEASE, &mut pacer)?.claims.is_empty());
-                let claim = tick(c, 5_000, 1.0, LEASE, &mut pacer)?.claims.remove(0);
-                assert_eq!(claim.attempt, 2);
-                let notify = event(catalog::WEBHOOK_FAILED, json!({"webhookId": w.id}));
-                let rec = AttemptRecord {
-                    job_id: claim.job_id,
-                    delivery_id: claim.delivery_id,
-                    attempt: 2,
-                    outcome: Outcome::Disable { notify: Some(notify) },
-                    ..rec
-                };
-                assert_eq!(record_attempt(c, &rec, 5_010)?.notified, 1);
-                assert_eq!(get_webhook(c, &w.id)?.unwrap().status, WebhookStatus::Disabled);
-                let t = tick(c, 5_010, 1.0, LEASE, &mut pacer)?;
-                assert_eq!(t.claims.len(), 1);
-                assert_eq!(t.claims[0].endpoint.id, watcher.id);
-                Ok(())
-            })
-            .unwrap();
+        on_fresh_db(|c| {
+            let w = webhook(c, json!({"url": "https://a.example", "events": ["lead.*"]}));
+            let watcher = webhook(c, json!({"url": "https://w.example", "events": ["webhook.failed"]}));
+            insert_events(c, &[event("lead.created", json!({}))], 0)?;
+            let mut pacer = pacer();
+            let claim = tick(c, 0, 1.0, LEASE, &mut pacer)?.claims.remove(0);
+            let rec = AttemptRecord {
+                job_id: claim.job_id,
+                lease: claim.lease,
+                delivery_id: claim.delivery_id.clone(),
+                webhook_id: w.id.clone(),
+                attempt: 1,
+                started_ms: 0,
+                response_status: Some(500),
+                error: Some("HTTP 500".into()),
+                duration_ms: 3,
+                response_body: Some("boom".into()),
+                outcome: Outcome::Retry { at_ms: 5_000 },
+            };
+            assert!(record_attempt(c, &rec, 10)?.applied);
+            let (log, _) = list_deliveries(c, &w.id, None, 10)?;
+            assert_eq!(log.len(), 2);
+            assert_eq!((log[0].attempt, log[0].status), (2, DeliveryStatus::Pending));
+            assert_eq!((log[1].attempt, log[1].status), (1, DeliveryStatus::Failed));
+            assert!(tick(c, 4_999, 1.0, LEASE, &mut pacer)?.claims.is_empty());
+            let claim = tick(c, 5_000, 1.0, LEASE, &mut pacer)?.claims.remove(0);
+            assert_eq!(claim.attempt, 2);
+            let notify = event(catalog::WEBHOOK_FAILED, json!({"webhookId": w.id}));
+            let rec = AttemptRecord {
+                job_id: claim.job_id,
+                delivery_id: claim.delivery_id,
+                attempt: 2,
+                outcome: Outcome::Disable { notify: Some(notify) },
+                ..rec
+            };
+            assert_eq!(record_attempt(c, &rec, 5_010)?.notified, 1);
+            assert_eq!(get_webhook(c, &w.id)?.unwrap().status, WebhookStatus::Disabled);
+            let t = tick(c, 5_010, 1.0, LEASE, &mut pacer)?;
+            assert_eq!(t.claims.len(), 1);
+            assert_eq!(t.claims[0].endpoint.id, watcher.id);
+            Ok(())
+        });
     }
 
     #[test]

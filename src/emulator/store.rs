@@ -17,18 +17,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
-use super::filters;
 use super::pacer::Pacer;
 use super::queue::{self, AttemptRecord, Recorded, Tick};
 use super::storage::{
-    Created, IdempotencyKey, NewEvent, OnChange, Replay, Sent, Store, StoreError, page, pending_delivery,
+    ACTIVE_TARGETS, Columns, Created, DELIVERY_COLS, IdempotencyKey, NewEvent, OnChange, Page, Replay,
+    Result, Sent, Store, StoreError, Target, WEBHOOK_COLS, WEBHOOK_VALUE_COLS, delivery_at, page,
+    pending_delivery, to_json, webhook_at, webhook_values,
 };
-use crate::api::models::{Delivery, DeliveryStatus, Webhook, WebhookStatus};
-use crate::catalog;
+use crate::api::models::{Delivery, Webhook, WebhookStatus};
 
 /// Ordered schema migrations; migration `i` moves the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -129,7 +128,7 @@ impl std::fmt::Debug for SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating and migrating) the database at `path`, or an in-memory one.
-    pub fn open(path: Option<&Path>) -> Result<SqliteStore, StoreError> {
+    pub fn open(path: Option<&Path>) -> Result<SqliteStore> {
         let mut conn = match path {
             Some(p) => Connection::open(p)?,
             None => Connection::open_in_memory()?,
@@ -149,31 +148,43 @@ impl SqliteStore {
     }
 
     /// Runs `f` with the connection on the blocking pool.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    async fn run<T, F>(&self, f: F) -> Result<T>
     where
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
         T: Send + 'static,
     {
         let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
+        Ok(tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             f(&mut guard)
         })
         .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        .map_err(|e| StoreError::Task(e.to_string()))??)
+    }
+
+    /// Runs `f` in one transaction on the blocking pool, committed when `f` succeeds.
+    async fn in_transaction<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let done = f(&tx)?;
+            tx.commit()?;
+            Ok(done)
+        })
+        .await
     }
 
     /// Runs `f` on the calling thread (start-up, before the runtime is busy).
-    pub fn run_now<T>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn run_now<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T> {
         let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut guard)
     }
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > MIGRATIONS.len() as i64 {
         return Err(StoreError::TooNew(version, MIGRATIONS.len()));
@@ -188,73 +199,36 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 // ---------------------------------------------------------------------------
-// Row helpers
+// Rows
 
-pub(super) fn json_col<T: DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
-    let text: String = row.get(idx)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
+impl Columns for Row<'_> {
+    type Error = rusqlite::Error;
+    fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+    fn flag(&self, i: usize) -> rusqlite::Result<bool> {
+        self.get(i)
+    }
+    fn opt_int(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    /// JSON that does not parse is an error, like any other bad column.
+    fn json<T: DeserializeOwned + Default>(&self, i: usize) -> rusqlite::Result<T> {
+        let text: String = self.get(i)?;
+        serde_json::from_str(&text)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
+    }
 }
-
-fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("model values serialise")
-}
-
-pub(super) const WEBHOOK_COLS: &str = "id, url, events, description, secret, status, headers, filters, batch, \
-                            max_batch_size, max_wait_time, created_at, updated_at";
 
 pub(super) fn webhook_from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
     webhook_at(r, 0)
 }
 
-/// A webhook from `WEBHOOK_COLS` starting at column `o`.
-fn webhook_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Webhook> {
-    let status: String = r.get(o + 5)?;
-    Ok(Webhook {
-        id: r.get(o)?,
-        url: r.get(o + 1)?,
-        events: json_col(r, o + 2)?,
-        description: r.get(o + 3)?,
-        secret: Some(r.get(o + 4)?),
-        status: if status == "disabled" { WebhookStatus::Disabled } else { WebhookStatus::Active },
-        headers: json_col(r, o + 6)?,
-        filters: json_col(r, o + 7)?,
-        batch: r.get(o + 8)?,
-        max_batch_size: r.get(o + 9)?,
-        max_wait_time: r.get::<_, Option<i64>>(o + 10)?.map(|v| u64::try_from(v).unwrap_or(0)),
-        created_at: Some(r.get(o + 11)?),
-        updated_at: Some(r.get(o + 12)?),
-    })
-}
-
-const DELIVERY_COLS: &str = "id, webhook_id, event_id, event, attempt, status, response_status, error, \
-                             duration_ms, created_at, next_retry_at, response_body";
-
 fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
     delivery_at(r, 0)
-}
-
-/// A delivery from `DELIVERY_COLS` starting at column `o`.
-fn delivery_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Delivery> {
-    let status: String = r.get(o + 5)?;
-    Ok(Delivery {
-        id: r.get(o)?,
-        webhook_id: r.get(o + 1)?,
-        event_id: r.get(o + 2)?,
-        event: r.get(o + 3)?,
-        attempt: r.get(o + 4)?,
-        status: match status.as_str() {
-            "succeeded" => DeliveryStatus::Succeeded,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
-        },
-        response_status: r.get(o + 6)?,
-        error: r.get(o + 7)?,
-        duration_ms: r.get::<_, Option<i64>>(o + 8)?.map(|v| u64::try_from(v).unwrap_or(0)),
-        created_at: r.get(o + 9)?,
-        next_retry_at: r.get(o + 10)?,
-        response_body: r.get(o + 11)?,
-    })
 }
 
 // ---------------------------------------------------------------------------
@@ -262,47 +236,23 @@ fn delivery_at(r: &Row<'_>, o: usize) -> rusqlite::Result<Delivery> {
 
 /// Stores a new webhook.
 pub fn insert_webhook(c: &Connection, w: &Webhook) -> rusqlite::Result<()> {
+    let values = webhook_values!(w, &dyn ToSql);
     c.prepare_cached(&format!(
-        "INSERT INTO webhooks ({WEBHOOK_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        "INSERT INTO webhooks ({WEBHOOK_VALUE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     ))?
-    .execute(params![
-        w.id,
-        w.url,
-        to_json(&w.events),
-        w.description,
-        w.secret.as_deref().unwrap_or_default(),
-        w.status.as_str(),
-        to_json(&w.headers),
-        to_json(&w.filters),
-        w.batch,
-        w.max_batch_size,
-        w.max_wait_time.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
-        w.created_at.as_deref().unwrap_or_default(),
-        w.updated_at.as_deref().unwrap_or_default(),
-    ])?;
+    .execute(values)?;
     Ok(())
 }
 
 /// Writes every mutable field of an existing webhook.
 pub fn save_webhook(c: &Connection, w: &Webhook) -> rusqlite::Result<bool> {
+    let values = webhook_values!(w, &dyn ToSql);
     let n = c
         .prepare_cached(
             "UPDATE webhooks SET url=?2, events=?3, description=?4, status=?5, headers=?6, filters=?7, \
              batch=?8, max_batch_size=?9, max_wait_time=?10, updated_at=?11 WHERE id=?1",
         )?
-        .execute(params![
-            w.id,
-            w.url,
-            to_json(&w.events),
-            w.description,
-            w.status.as_str(),
-            to_json(&w.headers),
-            to_json(&w.filters),
-            w.batch,
-            w.max_batch_size,
-            w.max_wait_time.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
-            w.updated_at.as_deref().unwrap_or_default(),
-        ])?;
+        .execute(&values[..11])?;
     Ok(n > 0)
 }
 
@@ -315,17 +265,22 @@ pub fn get_webhook(c: &Connection, id: &str) -> rusqlite::Result<Option<Webhook>
 
 /// A page of webhooks in creation order after cursor `after`, and the cursor
 /// of the next page when there is one.
-pub fn list_webhooks(
+pub fn list_webhooks(c: &Connection, after: Option<i64>, limit: usize) -> rusqlite::Result<Page<Webhook>> {
+    let sql = format!("SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    query_page(c, &sql, params![after.unwrap_or(0), limit as i64 + 1], limit, |r| webhook_at(r, 1))
+}
+
+/// A page from `sql`, whose rows are a cursor and then an item (read by
+/// `item`), fetched with one row too many.
+fn query_page<T>(
     c: &Connection,
-    after: Option<i64>,
+    sql: &str,
+    params: impl rusqlite::Params,
     limit: usize,
-) -> rusqlite::Result<(Vec<Webhook>, Option<i64>)> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT seq, {WEBHOOK_COLS} FROM webhooks WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![after.unwrap_or(0), limit as i64 + 1], |r| {
-        Ok((r.get::<_, i64>(0)?, webhook_at(r, 1)?))
-    })?;
+    item: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Page<T>> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| Ok((r.get::<_, i64>(0)?, item(r)?)))?;
     Ok(page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit))
 }
 
@@ -344,14 +299,13 @@ pub fn set_status(
     get_webhook(c, id)
 }
 
-/// Deletes a webhook with its queue, open batch, delivery log and idempotency keys.
-pub fn delete_webhook(c: &mut Connection, id: &str) -> rusqlite::Result<bool> {
-    let tx = c.transaction()?;
-    let n = tx.execute("DELETE FROM webhooks WHERE id=?1", [id])?;
+/// Deletes a webhook with its queue, open batch, delivery log and idempotency
+/// keys. Run it inside a transaction.
+pub fn delete_webhook(c: &Connection, id: &str) -> rusqlite::Result<bool> {
+    let n = c.execute("DELETE FROM webhooks WHERE id=?1", [id])?;
     for table in ["jobs", "open_batches", "deliveries", "idempotency_keys"] {
-        tx.execute(&format!("DELETE FROM {table} WHERE webhook_id=?1"), [id])?;
+        c.execute(&format!("DELETE FROM {table} WHERE webhook_id=?1"), [id])?;
     }
-    tx.commit()?;
     Ok(n > 0)
 }
 
@@ -397,20 +351,8 @@ pub fn save_replay(
 // ---------------------------------------------------------------------------
 // Events and fan-out
 
-struct Target {
-    id: String,
-    events: Vec<String>,
-    filters: Map<String, Value>,
-    batch: bool,
-}
-
 fn active_targets(c: &Connection) -> rusqlite::Result<Vec<Target>> {
-    let mut stmt =
-        c.prepare_cached("SELECT id, events, filters, batch FROM webhooks WHERE status='active'")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Target { id: r.get(0)?, events: json_col(r, 1)?, filters: json_col(r, 2)?, batch: r.get(3)? })
-    })?;
-    rows.collect()
+    c.prepare_cached(ACTIVE_TARGETS)?.query_map([], |r| Target::at(r))?.collect()
 }
 
 /// Stores events and queues a delivery (or a place in the open batch) for every
@@ -424,7 +366,7 @@ pub fn insert_events(c: &Connection, events: &[NewEvent], now_ms: i64) -> rusqli
     for ev in events {
         insert.execute(params![ev.id, ev.name, ev.body, now_ms])?;
         for t in &targets {
-            if !catalog::matches_any(&t.events, &ev.name) || !filters::matches(&t.filters, &ev.data) {
+            if !t.takes(ev) {
                 continue;
             }
             if t.batch {
@@ -476,20 +418,19 @@ pub fn queue_job(
 // ---------------------------------------------------------------------------
 // The delivery log
 
-/// A page of a webhook's deliveries, newest first, before cursor `before`.
+/// A page of `webhook`'s deliveries, newest first, before cursor `before`.
 pub fn list_deliveries(
     c: &Connection,
-    webhook_id: &str,
+    webhook: &str,
     before: Option<i64>,
     limit: usize,
-) -> rusqlite::Result<(Vec<Delivery>, Option<i64>)> {
-    let mut stmt = c.prepare_cached(&format!(
+) -> rusqlite::Result<Page<Delivery>> {
+    let sql = format!(
         "SELECT seq, {DELIVERY_COLS} FROM deliveries WHERE webhook_id=?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"
-    ))?;
-    let rows = stmt.query_map(params![webhook_id, before.unwrap_or(i64::MAX), limit as i64 + 1], |r| {
-        Ok((r.get::<_, i64>(0)?, delivery_at(r, 1)?))
-    })?;
-    Ok(page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit))
+    );
+    query_page(c, &sql, params![webhook, before.unwrap_or(i64::MAX), limit as i64 + 1], limit, |r| {
+        delivery_at(r, 1)
+    })
 }
 
 /// One delivery row.
@@ -502,7 +443,7 @@ pub fn get_delivery(c: &Connection, id: &str) -> rusqlite::Result<Option<Deliver
 /// What a delivery carried: its events and whether it was a batch.
 pub fn delivery_events(c: &Connection, id: &str) -> rusqlite::Result<Option<(Vec<String>, bool)>> {
     c.prepare_cached("SELECT event_ids, batch FROM deliveries WHERE id=?1")?
-        .query_row([id], |r| Ok((json_col(r, 0)?, r.get(1)?)))
+        .query_row([id], |r| Ok((r.json(0)?, r.get(1)?)))
         .optional()
 }
 
@@ -511,8 +452,8 @@ pub fn delivery_events(c: &Connection, id: &str) -> rusqlite::Result<Option<(Vec
 
 #[async_trait::async_trait]
 impl Store for SqliteStore {
-    async fn start(&self) -> Result<(usize, usize), StoreError> {
-        self.run(|c| Ok(queue::reclaim_leases(c)?)).await
+    async fn start(&self) -> Result<(usize, usize)> {
+        self.run(|c| queue::reclaim_leases(c)).await
     }
 
     fn lease_margin(&self) -> Duration {
@@ -525,129 +466,95 @@ impl Store for SqliteStore {
         Duration::from_secs(60)
     }
 
-    async fn watch(&self, _on_change: OnChange) -> Result<(), StoreError> {
+    async fn watch(&self, _on_change: OnChange) -> Result<()> {
         Ok(())
     }
 
-    async fn create_webhook(&self, w: Webhook, key: Option<IdempotencyKey>) -> Result<Created, StoreError> {
-        self.run(move |c| {
-            let tx = c.transaction()?;
+    async fn create_webhook(&self, w: Webhook, key: Option<IdempotencyKey>) -> Result<Created> {
+        self.in_transaction(move |tx| {
             if let Some(k) = &key
-                && let Some((old_hash, id)) = idempotent_webhook(&tx, &k.key)?
+                && let Some((old_hash, id)) = idempotent_webhook(tx, &k.key)?
             {
                 if old_hash != k.request_hash {
                     return Ok(Created::Mismatch);
                 }
-                return Ok(Created::Replay(get_webhook(&tx, &id)?));
+                return Ok(Created::Replay(get_webhook(tx, &id)?));
             }
-            insert_webhook(&tx, &w)?;
+            insert_webhook(tx, &w)?;
             if let Some(k) = &key {
-                remember_idempotency(&tx, &k.key, &k.request_hash, &w.id)?;
+                remember_idempotency(tx, &k.key, &k.request_hash, &w.id)?;
             }
-            tx.commit()?;
             Ok(Created::New(w))
         })
         .await
     }
 
-    async fn list_webhooks(
-        &self,
-        after: Option<i64>,
-        limit: usize,
-    ) -> Result<(Vec<Webhook>, Option<i64>), StoreError> {
-        self.run(move |c| Ok(list_webhooks(c, after, limit)?)).await
+    async fn list_webhooks(&self, after: Option<i64>, limit: usize) -> Result<Page<Webhook>> {
+        self.run(move |c| list_webhooks(c, after, limit)).await
     }
 
-    async fn get_webhook(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
+    async fn get_webhook(&self, id: &str) -> Result<Option<Webhook>> {
         let id = id.to_string();
-        self.run(move |c| Ok(get_webhook(c, &id)?)).await
+        self.run(move |c| get_webhook(c, &id)).await
     }
 
-    async fn save_webhook(&self, w: &Webhook) -> Result<bool, StoreError> {
+    async fn save_webhook(&self, w: &Webhook) -> Result<bool> {
         let w = w.clone();
-        self.run(move |c| Ok(save_webhook(c, &w)?)).await
+        self.run(move |c| save_webhook(c, &w)).await
     }
 
-    async fn set_status(
-        &self,
-        id: &str,
-        status: WebhookStatus,
-        now: &str,
-    ) -> Result<Option<Webhook>, StoreError> {
+    async fn set_status(&self, id: &str, status: WebhookStatus, now: &str) -> Result<Option<Webhook>> {
         let (id, now) = (id.to_string(), now.to_string());
-        self.run(move |c| Ok(set_status(c, &id, status, &now)?)).await
+        self.run(move |c| set_status(c, &id, status, &now)).await
     }
 
-    async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_webhook(&self, id: &str) -> Result<bool> {
         let id = id.to_string();
-        self.run(move |c| Ok(delete_webhook(c, &id)?)).await
+        self.in_transaction(move |tx| delete_webhook(tx, &id)).await
     }
 
-    async fn find_replay(&self, key: &str, route: &str) -> Result<Option<Replay>, StoreError> {
+    async fn find_replay(&self, key: &str, route: &str) -> Result<Option<Replay>> {
         let (key, route) = (key.to_string(), route.to_string());
-        self.run(move |c| Ok(find_replay(c, &key, &route)?)).await
+        self.run(move |c| find_replay(c, &key, &route)).await
     }
 
-    async fn save_replay(
-        &self,
-        key: &str,
-        route: &str,
-        replay: Replay,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
+    async fn save_replay(&self, key: &str, route: &str, replay: Replay, now_ms: i64) -> Result<()> {
         let (key, route) = (key.to_string(), route.to_string());
-        self.run(move |c| Ok(save_replay(c, &key, &route, &replay, now_ms)?)).await
+        self.run(move |c| save_replay(c, &key, &route, &replay, now_ms)).await
     }
 
-    async fn insert_events(&self, events: Vec<NewEvent>, now_ms: i64) -> Result<usize, StoreError> {
-        self.run(move |c| {
-            let tx = c.transaction()?;
-            let queued = insert_events(&tx, &events, now_ms)?;
-            tx.commit()?;
-            Ok(queued)
+    async fn insert_events(&self, events: Vec<NewEvent>, now_ms: i64) -> Result<usize> {
+        self.in_transaction(move |tx| insert_events(tx, &events, now_ms)).await
+    }
+
+    async fn queue_test(&self, webhook_id: &str, ev: NewEvent, now_ms: i64) -> Result<Delivery> {
+        let webhook_id = webhook_id.to_string();
+        self.in_transaction(move |tx| {
+            insert_event_only(tx, &ev, now_ms)?;
+            queue_job(tx, &webhook_id, std::slice::from_ref(&ev.id), &ev.name, false, now_ms)
         })
         .await
     }
 
-    async fn queue_test(&self, webhook_id: &str, ev: NewEvent, now_ms: i64) -> Result<Delivery, StoreError> {
+    async fn queue_again(&self, webhook_id: &str, sent: Sent, now_ms: i64) -> Result<Delivery> {
         let webhook_id = webhook_id.to_string();
-        self.run(move |c| {
-            let tx = c.transaction()?;
-            insert_event_only(&tx, &ev, now_ms)?;
-            let d = queue_job(&tx, &webhook_id, std::slice::from_ref(&ev.id), &ev.name, false, now_ms)?;
-            tx.commit()?;
-            Ok(d)
+        self.in_transaction(move |tx| {
+            queue_job(tx, &webhook_id, &sent.event_ids, &sent.delivery.event, sent.batch, now_ms)
         })
         .await
     }
 
-    async fn queue_again(&self, webhook_id: &str, sent: Sent, now_ms: i64) -> Result<Delivery, StoreError> {
-        let webhook_id = webhook_id.to_string();
-        self.run(move |c| {
-            let tx = c.transaction()?;
-            let d = queue_job(&tx, &webhook_id, &sent.event_ids, &sent.delivery.event, sent.batch, now_ms)?;
-            tx.commit()?;
-            Ok(d)
-        })
-        .await
+    async fn list_deliveries(&self, hook: &str, before: Option<i64>, limit: usize) -> Result<Page<Delivery>> {
+        let hook = hook.to_string();
+        self.run(move |c| list_deliveries(c, &hook, before, limit)).await
     }
 
-    async fn list_deliveries(
-        &self,
-        webhook_id: &str,
-        before: Option<i64>,
-        limit: usize,
-    ) -> Result<(Vec<Delivery>, Option<i64>), StoreError> {
-        let webhook_id = webhook_id.to_string();
-        self.run(move |c| Ok(list_deliveries(c, &webhook_id, before, limit)?)).await
-    }
-
-    async fn get_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+    async fn get_delivery(&self, id: &str) -> Result<Option<Delivery>> {
         let id = id.to_string();
-        self.run(move |c| Ok(get_delivery(c, &id)?)).await
+        self.run(move |c| get_delivery(c, &id)).await
     }
 
-    async fn sent(&self, id: &str) -> Result<Option<Sent>, StoreError> {
+    async fn sent(&self, id: &str) -> Result<Option<Sent>> {
         let id = id.to_string();
         self.run(move |c| {
             Ok(get_delivery(c, &id)?
@@ -657,13 +564,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn tick(
-        &self,
-        now: i64,
-        time_scale: f64,
-        lease_ms: i64,
-        pacer: &mut Pacer,
-    ) -> Result<Tick, StoreError> {
+    async fn tick(&self, now: i64, time_scale: f64, lease_ms: i64, pacer: &mut Pacer) -> Result<Tick> {
         // The pacer travels to the blocking pool and back; a lost task leaves a
         // fresh one, and the engine starts budgets afresh after any error anyway.
         let mut p = std::mem::take(pacer);
@@ -677,18 +578,12 @@ impl Store for SqliteStore {
         Ok(tick?)
     }
 
-    async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded, StoreError> {
-        self.run(move |c| Ok(queue::record_attempt(c, &rec, now)?)).await
+    async fn record_attempt(&self, rec: AttemptRecord, now: i64) -> Result<Recorded> {
+        self.run(move |c| queue::record_attempt(c, &rec, now)).await
     }
 
-    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize, StoreError> {
-        self.run(move |c| {
-            let tx = c.transaction()?;
-            let n = prune(&tx, cutoff_ms, limit)?;
-            tx.commit()?;
-            Ok(n)
-        })
-        .await
+    async fn prune(&self, cutoff_ms: i64, limit: usize) -> Result<usize> {
+        self.in_transaction(move |tx| prune(tx, cutoff_ms, limit)).await
     }
 }
 
@@ -719,7 +614,7 @@ pub(super) mod tests {
     use super::*;
     use crate::api::models::CreateWebhook;
     use crate::emulator::validate;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     /// Stores a webhook made from a create request.
     pub(crate) fn webhook(c: &Connection, v: Value) -> Webhook {
@@ -727,6 +622,11 @@ pub(super) mod tests {
         let w = validate::new_webhook(req, "2026-01-22T10:00:00Z").unwrap();
         insert_webhook(c, &w).unwrap();
         w
+    }
+
+    /// Runs `f` on a fresh in-memory database.
+    pub(crate) fn on_fresh_db(f: impl FnOnce(&mut Connection) -> Result<()>) {
+        SqliteStore::open(None).unwrap().run_now(f).unwrap();
     }
 
     /// An event with this data.
@@ -765,67 +665,61 @@ pub(super) mod tests {
 
     #[test]
     fn prune_removes_only_old_ended_events_with_their_log() {
-        let store = SqliteStore::open(None).unwrap();
-        store
-            .run_now(|c| {
-                let hook = webhook(c, json!({"url": "http://127.0.0.1:9/", "events": ["lead.*"]}));
-                let batched =
-                    webhook(c, json!({"url": "http://127.0.0.1:9/b", "events": ["case.*"], "batch": true}));
-                let (ended, queued, waiting) = (
-                    event("lead.created", json!({})),
-                    event("lead.updated", json!({})),
-                    event("case.closed", json!({})),
-                );
-                let (late, later) = (event("lead.created", json!({})), event("lead.created", json!({})));
-                insert_events(c, &[ended.clone(), queued.clone(), waiting.clone()], 1_000)?;
-                insert_events(c, &[late.clone(), later.clone()], 9_000)?;
-                // The first delivery ended: its job is gone, its log stays until pruned.
-                c.execute("DELETE FROM jobs WHERE event_ids = ?1", [to_json(&[&ended.id])])?;
-                for id in [&late.id, &later.id] {
-                    c.execute("DELETE FROM jobs WHERE event_ids = ?1", [to_json(&[id])])?;
-                }
-                let count =
-                    |sql: &str, id: &str| -> rusqlite::Result<i64> { c.query_row(sql, [id], |r| r.get(0)) };
-                assert_eq!(prune(c, 5_000, 100)?, 1);
-                assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", &ended.id)?, 0);
-                assert_eq!(count("SELECT COUNT(*) FROM deliveries WHERE event_id=?1", &ended.id)?, 0);
-                // Still queued, in an open batch, or newer than the cutoff: kept.
-                for (id, log) in [(&queued.id, 1), (&waiting.id, 0), (&late.id, 1)] {
-                    assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", id)?, 1, "{id}");
-                    assert_eq!(count("SELECT COUNT(*) FROM deliveries WHERE event_id=?1", id)?, log, "{id}");
-                }
-                assert_eq!(count("SELECT COUNT(*) FROM open_batches WHERE webhook_id=?1", &batched.id)?, 1);
-                assert_eq!(prune(c, 5_000, 100)?, 0);
-                // The limit bounds one call.
-                assert_eq!(prune(c, 10_000, 1)?, 1);
-                assert_eq!(prune(c, 10_000, 100)?, 1);
-                assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", &queued.id)?, 1);
-                let _ = hook;
-                Ok(())
-            })
-            .unwrap();
+        on_fresh_db(|c| {
+            let hook = webhook(c, json!({"url": "http://127.0.0.1:9/", "events": ["lead.*"]}));
+            let batched =
+                webhook(c, json!({"url": "http://127.0.0.1:9/b", "events": ["case.*"], "batch": true}));
+            let (ended, queued, waiting) = (
+                event("lead.created", json!({})),
+                event("lead.updated", json!({})),
+                event("case.closed", json!({})),
+            );
+            let (late, later) = (event("lead.created", json!({})), event("lead.created", json!({})));
+            insert_events(c, &[ended.clone(), queued.clone(), waiting.clone()], 1_000)?;
+            insert_events(c, &[late.clone(), later.clone()], 9_000)?;
+            // The first delivery ended: its job is gone, its log stays until pruned.
+            c.execute("DELETE FROM jobs WHERE event_ids = ?1", [to_json(&[&ended.id])])?;
+            for id in [&late.id, &later.id] {
+                c.execute("DELETE FROM jobs WHERE event_ids = ?1", [to_json(&[id])])?;
+            }
+            let count =
+                |sql: &str, id: &str| -> rusqlite::Result<i64> { c.query_row(sql, [id], |r| r.get(0)) };
+            assert_eq!(prune(c, 5_000, 100)?, 1);
+            assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", &ended.id)?, 0);
+            assert_eq!(count("SELECT COUNT(*) FROM deliveries WHERE event_id=?1", &ended.id)?, 0);
+            // Still queued, in an open batch, or newer than the cutoff: kept.
+            for (id, log) in [(&queued.id, 1), (&waiting.id, 0), (&late.id, 1)] {
+                assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", id)?, 1, "{id}");
+                assert_eq!(count("SELECT COUNT(*) FROM deliveries WHERE event_id=?1", id)?, log, "{id}");
+            }
+            assert_eq!(count("SELECT COUNT(*) FROM open_batches WHERE webhook_id=?1", &batched.id)?, 1);
+            assert_eq!(prune(c, 5_000, 100)?, 0);
+            // The limit bounds one call.
+            assert_eq!(prune(c, 10_000, 1)?, 1);
+            assert_eq!(prune(c, 10_000, 100)?, 1);
+            assert_eq!(count("SELECT COUNT(*) FROM events WHERE id=?1", &queued.id)?, 1);
+            let _ = hook;
+            Ok(())
+        });
     }
 
     #[test]
     fn migrates_once_and_round_trips_webhooks() {
-        let store = SqliteStore::open(None).unwrap();
-        store
-            .run_now(|c| {
-                migrate(c)?;
-                let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-                assert_eq!(v, MIGRATIONS.len() as i64);
-                let w = webhook(c, json!({"url": "https://a.example", "events": ["*"], "filters": {"x": 1}}));
-                assert_eq!(get_webhook(c, &w.id)?.unwrap(), w);
-                for _ in 0..2 {
-                    webhook(c, json!({"url": "https://b.example", "events": ["lead.*"]}));
-                }
-                let (first, next) = list_webhooks(c, None, 2)?;
-                assert_eq!(first.len(), 2);
-                let (rest, none) = list_webhooks(c, next, 2)?;
-                assert_eq!(rest.len(), 1);
-                assert!(none.is_none());
-                Ok(())
-            })
-            .unwrap();
+        on_fresh_db(|c| {
+            migrate(c)?;
+            let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            assert_eq!(v, MIGRATIONS.len() as i64);
+            let w = webhook(c, json!({"url": "https://a.example", "events": ["*"], "filters": {"x": 1}}));
+            assert_eq!(get_webhook(c, &w.id)?.unwrap(), w);
+            for _ in 0..2 {
+                webhook(c, json!({"url": "https://b.example", "events": ["lead.*"]}));
+            }
+            let (first, next) = list_webhooks(c, None, 2)?;
+            assert_eq!(first.len(), 2);
+            let (rest, none) = list_webhooks(c, next, 2)?;
+            assert_eq!(rest.len(), 1);
+            assert!(none.is_none());
+            Ok(())
+        });
     }
 }
