@@ -94,14 +94,19 @@ fn auto_colour_stays_out_of_redirected_stdout() {
     assert!(!text.contains(&0x1b), "escape code in redirected stdout: {:?}", String::from_utf8_lossy(&text));
 }
 
+/// The binary run with `args`, `stdin` on its standard input.
+fn fed(args: &[&str], stdin: impl Into<Vec<u8>>) -> assert_cmd::assert::Assert {
+    cmd().args(args).write_stdin(stdin).assert()
+}
+
+/// What a finished run printed on stdout.
+fn stdout_of(done: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(done.get_output().stdout.clone()).unwrap()
+}
+
 #[test]
 fn sign_through_stdin_and_file() {
-    cmd()
-        .args(["sign", "--secret", DOC_SECRET])
-        .write_stdin(DOC_BODY)
-        .assert()
-        .success()
-        .stdout(format!("sha256={DOC_HEX}\n"));
+    fed(&["sign", "--secret", DOC_SECRET], DOC_BODY).success().stdout(format!("sha256={DOC_HEX}\n"));
     let dir = Dir::new();
     let f = dir.write("body.json", DOC_BODY);
     cmd()
@@ -110,35 +115,21 @@ fn sign_through_stdin_and_file() {
         .assert()
         .success()
         .stdout(format!("{DOC_HEX}\n"));
-    cmd()
-        .args(["sign", "--payload", "-"])
-        .env("SCOPIEN_WEBHOOK_SECRET", DOC_SECRET)
-        .write_stdin(DOC_BODY)
-        .assert()
-        .success()
-        .stdout(format!("sha256={DOC_HEX}\n"));
+    let mut from_env = cmd();
+    from_env.args(["sign", "--payload", "-"]).env("SCOPIEN_WEBHOOK_SECRET", DOC_SECRET);
+    from_env.write_stdin(DOC_BODY).assert().success().stdout(format!("sha256={DOC_HEX}\n"));
 }
 
 #[test]
 fn sign_keeps_exact_bytes() {
     let body: &[u8] = b"{\"a\":\"\xff\xfe\"}\n\n";
     let expected = doc_signature("s3cret", body);
-    cmd()
-        .args(["sign", "--secret", "s3cret"])
-        .write_stdin(body)
-        .assert()
-        .success()
-        .stdout(format!("{expected}\n"));
+    fed(&["sign", "--secret", "s3cret"], body).success().stdout(format!("{expected}\n"));
 }
 
 #[test]
 fn sign_without_secret_is_usage_error() {
-    cmd()
-        .arg("sign")
-        .write_stdin("{}")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("SCOPIEN_WEBHOOK_SECRET"));
+    fed(&["sign"], "{}").code(2).stderr(predicate::str::contains("SCOPIEN_WEBHOOK_SECRET"));
     cmd()
         .args(["sign", "--secret", "x", "--payload", "/nonexistent/body.json"])
         .assert()
@@ -148,41 +139,25 @@ fn sign_without_secret_is_usage_error() {
 
 #[test]
 fn verify_valid_and_invalid() {
-    cmd()
-        .args(["verify", "--secret", DOC_SECRET, "--signature", &format!("sha256={DOC_HEX}")])
-        .write_stdin(DOC_BODY)
-        .assert()
-        .success()
-        .stdout("valid\n");
-    cmd()
-        .args(["verify", "--secret", "wrong", "--signature", DOC_HEX])
-        .write_stdin(DOC_BODY)
-        .assert()
-        .code(1)
-        .stdout("invalid\n")
-        .stderr(predicate::str::contains("signature mismatch"));
-    cmd()
-        .args(["verify", "--secret", DOC_SECRET, "--signature", "garbage"])
-        .write_stdin(DOC_BODY)
-        .assert()
-        .code(1)
-        .stdout("invalid\n")
-        .stderr(predicate::str::contains("malformed signature"));
+    let prefixed = format!("sha256={DOC_HEX}");
+    fed(&["verify", "--secret", DOC_SECRET, "--signature", &prefixed], DOC_BODY).success().stdout("valid\n");
+    // A refused signature: exit 1, `invalid` on stdout, why on stderr.
+    for (secret, signature, why) in
+        [("wrong", DOC_HEX, "signature mismatch"), (DOC_SECRET, "garbage", "malformed signature")]
+    {
+        fed(&["verify", "--secret", secret, "--signature", signature], DOC_BODY)
+            .code(1)
+            .stdout("invalid\n")
+            .stderr(predicate::str::contains(why));
+    }
     // A malformed signature is answered with the shape a well-formed one has.
-    cmd()
-        .args(["verify", "--secret", DOC_SECRET, "--signature", "sha256=abc"])
-        .write_stdin(DOC_BODY)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("malformed signature"))
-        .stderr(predicate::str::contains("`sha256=<64 hex digits>`"))
-        .stderr(predicate::str::contains("secret").not());
+    fed(&["verify", "--secret", DOC_SECRET, "--signature", "sha256=abc"], DOC_BODY).code(1).stderr(
+        predicate::str::contains("malformed signature")
+            .and(predicate::str::contains("`sha256=<64 hex digits>`"))
+            .and(predicate::str::contains("secret").not()),
+    );
     // A trailing newline is part of the payload.
-    cmd()
-        .args(["verify", "--secret", DOC_SECRET, "--signature", DOC_HEX])
-        .write_stdin(format!("{DOC_BODY}\n"))
-        .assert()
-        .code(1);
+    fed(&["verify", "--secret", DOC_SECRET, "--signature", DOC_HEX], format!("{DOC_BODY}\n")).code(1);
 }
 
 #[test]
@@ -195,15 +170,9 @@ fn verify_rotation_and_file() {
         .assert()
         .success()
         .stdout("valid\n");
-    let out = cmd()
-        .args(["verify", "--json", "--secret", "old", "--signature", DOC_HEX, "--payload"])
-        .arg(&f)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let mut rotated_out = cmd();
+    rotated_out.args(["verify", "--json", "--secret", "old", "--signature", DOC_HEX, "--payload"]).arg(&f);
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(rotated_out.assert().code(1))).unwrap();
     assert_eq!(v["valid"], false);
     assert_eq!(v["error"], "signature mismatch");
 }
@@ -215,46 +184,27 @@ const SW_SIG: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
 #[test]
 fn sign_with_a_scheme_prints_every_header() {
-    cmd()
-        .args(["sign", "--scheme", "standard", "--secret", SW_SECRET, "--timestamp", "1614265330"])
-        .args(["--id", "msg_p5jXN8AQM9LWM0D4loKWxJek"])
-        .write_stdin(SW_BODY)
-        .assert()
+    let vector = ["--timestamp", "1614265330", "--id", "msg_p5jXN8AQM9LWM0D4loKWxJek"];
+    fed(&[&["sign", "--scheme", "standard", "--secret", SW_SECRET][..], &vector].concat(), SW_BODY)
         .success()
         .stdout(format!(
             "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek\nwebhook-timestamp: 1614265330\nwebhook-signature: {SW_SIG}\n"
         ));
     // GitHub's published vector, as an object of headers.
-    let out = cmd()
-        .args(["--json", "sign", "--scheme", "github", "--secret", "It's a Secret to Everybody"])
-        .write_stdin("Hello, World!")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let github = ["--json", "sign", "--scheme", "github", "--secret", "It's a Secret to Everybody"];
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout_of(fed(&github, "Hello, World!").success())).unwrap();
     assert_eq!(
         v,
         serde_json::json!({"X-Hub-Signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"})
     );
     // Naming Scopien's scheme names its header too; plain `sign` prints the bare value.
-    cmd()
-        .args(["sign", "--scheme", "scopien", "--secret", DOC_SECRET])
-        .write_stdin(DOC_BODY)
-        .assert()
+    fed(&["sign", "--scheme", "scopien", "--secret", DOC_SECRET], DOC_BODY)
         .success()
         .stdout(format!("X-Scopien-Signature: sha256={DOC_HEX}\n"));
     // A fresh message id when none is given.
-    let out = cmd()
-        .args(["sign", "--scheme", "standard", "--secret", SW_SECRET])
-        .write_stdin(SW_BODY)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert!(String::from_utf8(out).unwrap().starts_with("webhook-id: msg_"));
+    let fresh = stdout_of(fed(&["sign", "--scheme", "standard", "--secret", SW_SECRET], SW_BODY).success());
+    assert!(fresh.starts_with("webhook-id: msg_"));
 }
 
 #[test]
@@ -262,56 +212,28 @@ fn verify_with_a_scheme_says_why() {
     let standard = ["verify", "--scheme", "standard", "--secret", SW_SECRET];
     let id = "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek";
     let ts = "webhook-timestamp: 1614265330";
+    let signature = format!("webhook-signature: {SW_SIG}");
+    let verify = |args: &[&str]| fed(&[&standard[..], args].concat(), SW_BODY);
     // The vector is from 2021: valid only with a tolerance that reaches back that far.
-    cmd()
-        .args(standard)
-        .args(["-H", id, "-H", ts, "--signature", SW_SIG, "--tolerance", "36500days"])
-        .write_stdin(SW_BODY)
-        .assert()
+    verify(&["-H", id, "-H", ts, "--signature", SW_SIG, "--tolerance", "36500days"])
         .success()
         .stdout("valid\n");
-    cmd()
-        .args(standard)
-        .args(["-H", id, "-H", ts, "-H", &format!("webhook-signature: {SW_SIG}")])
-        .write_stdin(SW_BODY)
-        .assert()
+    verify(&["-H", id, "-H", ts, "-H", &signature])
         .code(1)
         .stdout("invalid\n")
         .stderr(predicate::str::starts_with("error: stale timestamp\n"));
-    cmd()
-        .args(standard)
-        .args(["-H", id, "--signature", SW_SIG])
-        .write_stdin(SW_BODY)
-        .assert()
+    verify(&["-H", id, "--signature", SW_SIG])
         .code(1)
         .stderr(predicate::str::contains("error: missing webhook-timestamp"));
-    cmd()
-        .args(["verify", "--scheme", "standard", "--secret", "whsec_not base64!", "--signature", SW_SIG])
-        .write_stdin(SW_BODY)
-        .assert()
+    fed(&["verify", "--scheme", "standard", "--secret", "whsec_not base64!", "--signature", SW_SIG], SW_BODY)
         .code(2)
         .stderr(predicate::str::contains("not valid base64").and(predicate::str::contains("base64!").not()));
     // Stripe's single header, among two secrets.
-    let signed = cmd()
-        .args(["sign", "--scheme", "stripe", "--secret", "whsec_stripe"])
-        .write_stdin("{}")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let header = String::from_utf8(signed).unwrap();
-    let value = header.trim().strip_prefix("Stripe-Signature: ").unwrap().to_string();
-    cmd()
-        .args(["verify", "--scheme", "stripe", "--secret", "whsec_old", "--secret", "whsec_stripe"])
-        .args(["--signature", &value])
-        .write_stdin("{}")
-        .assert()
-        .success();
-    cmd()
-        .args(["verify", "--scheme", "stripe", "--secret", "whsec_stripe", "--signature", "t=1,v0=ab"])
-        .write_stdin("{}")
-        .assert()
+    let header = stdout_of(fed(&["sign", "--scheme", "stripe", "--secret", "whsec_stripe"], "{}").success());
+    let value = header.trim().strip_prefix("Stripe-Signature: ").unwrap();
+    let rotation = ["--secret", "whsec_old", "--secret", "whsec_stripe", "--signature", value];
+    fed(&[&["verify", "--scheme", "stripe"][..], &rotation].concat(), "{}").success();
+    fed(&["verify", "--scheme", "stripe", "--secret", "whsec_stripe", "--signature", "t=1,v0=ab"], "{}")
         .code(1)
         .stderr(predicate::str::contains("error: no v1 signature"));
 }
@@ -413,47 +335,63 @@ const NEVER: &[&str] =
 /// Values a flag takes only where zero means something.
 const ZERO: &[&str] = &["0", "0s", "1e-300"];
 
-/// Where each numeric flag is reached, and whether zero is one of its values.
-const NUMERIC_FLAGS: &[(&[&str], &str, bool)] = &[
-    (&["send-test", "http://127.0.0.1:9/"], "--count", false),
-    (&["send-test", "http://127.0.0.1:9/"], "--concurrency", false),
-    (&["send-test", "http://127.0.0.1:9/"], "--rate", false),
-    (&["send-test", "http://127.0.0.1:9/"], "--batch", false),
-    (&["send-test", "http://127.0.0.1:9/"], "--timeout", false),
-    (&["send-test", "http://127.0.0.1:9/"], "--time-scale", true),
-    (&["send-test", "http://127.0.0.1:9/", "--retry"], "--retry-schedule", true),
-    (&["replay", "saved.ndjson", "--to", "http://127.0.0.1:9/"], "--rate", false),
-    (&["replay", "saved.ndjson", "--to", "http://127.0.0.1:9/"], "--timeout", false),
-    (&["listen"], "--port", true),
-    (&["listen"], "--respond-status", false),
-    (&["listen"], "--respond-delay", true),
-    (&["listen"], "--fail-first", true),
-    (&["listen"], "--tolerance", false),
-    (&["listen"], "--max-body", false),
-    (&["listen"], "--max-events", false),
-    (&["listen"], "--timeout", false),
-    (&["listen"], "--forward-timeout", false),
-    (&["listen"], "--read-timeout", false),
-    (&["listen"], "--max-connections", false),
-    (&["listen", "--inspect"], "--inspect-port", true),
-    (&["listen", "--inspect"], "--inspect-limit", false),
-    (&["listen", "--inspect"], "--inspect-memory", false),
-    (&["emulate", "--in-memory"], "--port", true),
-    (&["emulate", "--in-memory"], "--time-scale", true),
-    (&["emulate", "--in-memory"], "--delivery-timeout", false),
-    (&["emulate", "--in-memory"], "--max-rate", true),
-    (&["emulate", "--in-memory"], "--read-timeout", false),
-    (&["emulate", "--in-memory"], "--max-connections", false),
-    (&["trigger", "lead.created"], "--count", false),
-    (&["verify", "--signature", "sha256=00", "--secret", "s"], "--tolerance", false),
-    (&["sign", "--secret", "s", "--scheme", "stripe"], "--timestamp", true),
-    (&["create", "--url", "https://example.com/h", "--event", "*", "--batch"], "--max-batch-size", false),
-    (&["create", "--url", "https://example.com/h", "--event", "*", "--batch"], "--max-wait-time", true),
-    (&["update", "wh_abc", "--batch"], "--max-batch-size", false),
-    (&["update", "wh_abc", "--batch"], "--max-wait-time", true),
-    (&["list"], "--limit", false),
-    (&["deliveries", "wh_abc"], "--limit", false),
-    (&["deliveries", "wh_abc", "--follow"], "--interval", false),
+/// Where numeric flags are reached, each with whether zero is one of its values.
+const NUMERIC_FLAGS: &[(&str, &[(&str, bool)])] = &[
+    (
+        "send-test http://127.0.0.1:9/",
+        &[
+            ("--count", false),
+            ("--concurrency", false),
+            ("--rate", false),
+            ("--batch", false),
+            ("--timeout", false),
+            ("--time-scale", true),
+        ],
+    ),
+    ("send-test http://127.0.0.1:9/ --retry", &[("--retry-schedule", true)]),
+    ("replay saved.ndjson --to http://127.0.0.1:9/", &[("--rate", false), ("--timeout", false)]),
+    (
+        "listen",
+        &[
+            ("--port", true),
+            ("--respond-status", false),
+            ("--respond-delay", true),
+            ("--fail-first", true),
+            ("--tolerance", false),
+            ("--max-body", false),
+            ("--max-events", false),
+            ("--timeout", false),
+            ("--forward-timeout", false),
+            ("--read-timeout", false),
+            ("--max-connections", false),
+        ],
+    ),
+    (
+        "listen --inspect",
+        &[("--inspect-port", true), ("--inspect-limit", false), ("--inspect-memory", false)],
+    ),
+    (
+        "emulate --in-memory",
+        &[
+            ("--port", true),
+            ("--time-scale", true),
+            ("--delivery-timeout", false),
+            ("--max-rate", true),
+            ("--read-timeout", false),
+            ("--max-connections", false),
+        ],
+    ),
+    ("trigger lead.created", &[("--count", false)]),
+    ("verify --signature sha256=00 --secret s", &[("--tolerance", false)]),
+    ("sign --secret s --scheme stripe", &[("--timestamp", true)]),
+    (
+        "create --url https://example.com/h --event * --batch",
+        &[("--max-batch-size", false), ("--max-wait-time", true)],
+    ),
+    ("update wh_abc --batch", &[("--max-batch-size", false), ("--max-wait-time", true)]),
+    ("list", &[("--limit", false)]),
+    ("deliveries wh_abc", &[("--limit", false)]),
+    ("deliveries wh_abc --follow", &[("--interval", false)]),
 ];
 
 /// Runs a command line that must be refused before any work: exit 2, one
@@ -473,17 +411,20 @@ fn refused(args: &[&str], flag: &str) -> String {
 
 #[test]
 fn numeric_extremes_are_usage_errors_naming_the_flag_and_its_range() {
-    for (prefix, flag, zero_ok) in NUMERIC_FLAGS {
-        let zeros = if *zero_ok { &[][..] } else { ZERO };
-        for value in NEVER.iter().chain(zeros) {
-            // Both spellings: `--flag -1` must not be taken for a flag named -1.
-            let mut args = prefix.to_vec();
-            args.extend([*flag, *value]);
-            refused(&args, flag);
-            let joined = format!("{flag}={value}");
-            let mut args = prefix.to_vec();
-            args.push(&joined);
-            refused(&args, flag);
+    for (prefix, flags) in NUMERIC_FLAGS {
+        let prefix: Vec<&str> = prefix.split_whitespace().collect();
+        for (flag, zero_ok) in *flags {
+            let zeros = if *zero_ok { &[][..] } else { ZERO };
+            for value in NEVER.iter().chain(zeros) {
+                // Both spellings: `--flag -1` must not be taken for a flag named -1.
+                let mut args = prefix.clone();
+                args.extend([*flag, *value]);
+                refused(&args, flag);
+                let joined = format!("{flag}={value}");
+                let mut args = prefix.clone();
+                args.push(&joined);
+                refused(&args, flag);
+            }
         }
     }
 }
@@ -517,27 +458,8 @@ fn flags_that_combine_are_checked_together() {
 fn the_ends_of_each_range_are_accepted() {
     // A dry run checks everything and sends nothing.
     let url = "http://127.0.0.1:9/";
-    common::run(
-        cmd(),
-        &[
-            "send-test",
-            url,
-            "--dry-run",
-            "--count",
-            "1000000000",
-            "--rate",
-            "1000000",
-            "--timeout",
-            "100y",
-            "--retry",
-            "--retry-schedule",
-            "0,100y",
-            "--time-scale",
-            "1",
-            "--concurrency",
-            "10000",
-        ],
-    )
-    .ok();
+    let everything = "--count 1000000000 --rate 1000000 --timeout 100y --retry --retry-schedule 0,100y \
+                      --time-scale 1 --concurrency 10000";
+    common::run_line(cmd(), &format!("send-test {url} --dry-run {everything}")).ok();
     common::run(cmd(), &["send-test", url, "--dry-run", "--rate", "0.0001", "--time-scale", "0"]).ok();
 }

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{Dir, Recorded, Reply, TestServer, WAIT, bin, closed_port, cmd, run};
+use common::{
+    Dir, LoginSetup, Recorded, Reply, TestServer, WAIT, bin, closed_port, cmd, run, run_line, words,
+};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk_live_9f8e7d6c5b4a3z2y1c123";
@@ -59,32 +61,14 @@ fn assert_post(req: &Recorded, path: &str) {
 #[test]
 fn create_sends_every_field_and_shows_the_secret_once() {
     let server = TestServer::start(|_| Reply::json(201, json!({"data": webhook("wh_abc123")})));
-    let out = run(
+    let out = run_line(
         api(&server),
-        &[
-            "create",
-            "--url",
-            "https://your-app.com/webhooks/scopien",
-            "--event",
-            "opportunity.updated,lead.*",
-            "--description",
-            "Production webhook",
-            "--secret",
-            SECRET,
-            "-H",
-            "X-Env: staging",
-            "--filter",
-            "amount_greater_than=50000",
-            "--filter",
-            "stage=Negotiation",
-            "--filter",
-            "stage=Closed Won",
-            "--batch",
-            "--max-batch-size",
-            "100",
-            "--max-wait-time",
-            "60",
-        ],
+        &format!(
+            "create --url https://your-app.com/webhooks/scopien --event 'opportunity.updated,lead.*' \
+             --description 'Production webhook' --secret {SECRET} -H 'X-Env: staging' \
+             --filter amount_greater_than=50000 --filter stage=Negotiation --filter 'stage=Closed Won' \
+             --batch --max-batch-size 100 --max-wait-time 60"
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let reqs = server.requests();
@@ -279,18 +263,9 @@ fn not_found_names_the_webhook_in_the_apis_words() {
 #[test]
 fn update_sends_only_the_changed_fields() {
     let server = TestServer::start(|_| Reply::json(200, json!({"data": webhook("wh_abc123")})));
-    let out = run(
+    let out = run_line(
         api(&server),
-        &[
-            "update",
-            "wh_abc123",
-            "--description",
-            "New text",
-            "--clear-headers",
-            "--no-batch",
-            "--max-wait-time",
-            "5",
-        ],
+        "update wh_abc123 --description 'New text' --clear-headers --no-batch --max-wait-time 5",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let req = &server.requests()[0];
@@ -301,16 +276,9 @@ fn update_sends_only_the_changed_fields() {
         json!({"description": "New text", "headers": {}, "batch": false, "maxWaitTime": 5})
     );
 
-    let out = run(
+    let out = run_line(
         api(&server),
-        &[
-            "update",
-            "wh_abc123",
-            "--url",
-            "https://new-url.com/webhook",
-            "--event",
-            "opportunity.*,lead.created",
-        ],
+        "update wh_abc123 --url https://new-url.com/webhook --event 'opportunity.*,lead.created'",
     );
     assert_eq!(out.code, 0);
     assert_eq!(
@@ -687,22 +655,15 @@ fn the_api_key_never_appears_in_output() {
 
 #[test]
 fn login_checks_the_key_then_saves_it_privately() {
-    let server = TestServer::accepting_key(KEY);
-    let dir = Dir::new();
-    let config = dir.path("cfg/config.toml");
-    let base = server.url("/v1");
-    let with_config = || {
-        let mut c = cmd();
-        c.env("SCOPIEN_CONFIG", &config);
-        c
-    };
+    let setup = LoginSetup::new(KEY);
+    let (server, base, config) = (&setup.server, &setup.base, &setup.config);
     // A wrong key is refused and nothing is written.
-    let out = run(with_config(), &["--api-base", &base, "--api-key", "sk_live_wrongwrongwrong1", "login"]);
+    let out = run(setup.cmd(), &["--api-base", base, "--api-key", "sk_live_wrongwrongwrong1", "login"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("nothing was saved"), "{}", out.stderr);
     assert!(!config.exists());
 
-    let out = run(with_config(), &["--api-base", &base, "--api-key", KEY, "login"]);
+    let out = run(setup.cmd(), &["--api-base", base, "--api-key", KEY, "login"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let req = server.requests().pop().unwrap();
     assert_eq!(
@@ -718,24 +679,24 @@ fn login_checks_the_key_then_saves_it_privately() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&config).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(config).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(std::fs::metadata(config.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
     }
-    assert!(std::fs::read_to_string(&config).unwrap().contains(KEY));
+    assert!(std::fs::read_to_string(config).unwrap().contains(KEY));
 
     // The saved key (and base) are used without flags.
-    let out = run(with_config(), &["--json", "list"]);
+    let out = run(setup.cmd(), &["--json", "list"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(server.requests().pop().unwrap().header("authorization"), format!("Bearer {KEY}"));
 
-    let out = run(with_config(), &["logout"]);
+    let out = run(setup.cmd(), &["logout"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains(REDACTED_KEY), "{}", out.stdout);
-    assert!(!std::fs::read_to_string(&config).unwrap().contains(KEY));
-    let out = run(with_config(), &["logout"]);
+    assert!(!std::fs::read_to_string(config).unwrap().contains(KEY));
+    let out = run(setup.cmd(), &["logout"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("nothing to do"), "{}", out.stdout);
-    assert_eq!(run(with_config(), &["list"]).code, 2, "no key after logout");
+    assert_eq!(run(setup.cmd(), &["list"]).code, 2, "no key after logout");
 }
 
 #[test]
@@ -746,19 +707,10 @@ fn login_keeps_other_profiles_and_settings() {
         "config.toml",
         "[default]\napi_base = \"http://other/v1\"\n[staging]\napi_key = \"sk_test_stagingkey9999\"\n",
     );
-    let out = run(
+    let (path, base) = (config.to_str().unwrap(), server.url("/v1"));
+    let out = run_line(
         cmd(),
-        &[
-            "--config",
-            config.to_str().unwrap(),
-            "--profile",
-            "default",
-            "--api-key",
-            KEY,
-            "--api-base",
-            &server.url("/v1"),
-            "login",
-        ],
+        &format!("--config {path} --profile default --api-key {KEY} --api-base {base} login"),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = std::fs::read_to_string(&config).unwrap();
@@ -861,9 +813,14 @@ fn delete_asks_on_a_terminal() {
         _ => Reply::json(200, json!({"data": {"id": "wh_abc123", "deleted": true}})),
     });
     let base = server.url("/v1");
-    let mut p = pty(&["--api-base", &base, "--api-key", KEY, "delete", "wh_abc123"], None);
-    p.exp_string("Delete webhook wh_abc123 (https://your-app.com/webhooks/scopien)?").unwrap();
-    key(&mut p, "n");
+    // Asks, and answers with `answer`.
+    let answered = |answer: &str| {
+        let mut p = pty(&["--api-base", &base, "--api-key", KEY, "delete", "wh_abc123"], None);
+        p.exp_string("Delete webhook wh_abc123 (https://your-app.com/webhooks/scopien)?").unwrap();
+        key(&mut p, answer);
+        p
+    };
+    let mut p = answered("n");
     p.exp_string("Not deleted.").unwrap();
     p.exp_eof().unwrap();
     // A no is an answer, not a failure.
@@ -871,9 +828,7 @@ fn delete_asks_on_a_terminal() {
     let methods = |s: &TestServer| s.requests().iter().map(|r| r.method.clone()).collect::<Vec<_>>();
     assert_eq!(methods(&server), ["GET"]);
 
-    let mut p = pty(&["--api-base", &base, "--api-key", KEY, "delete", "wh_abc123"], None);
-    p.exp_string("Delete webhook wh_abc123 (https://your-app.com/webhooks/scopien)?").unwrap();
-    key(&mut p, "y");
+    let mut p = answered("y");
     p.exp_string("Deleted wh_abc123").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
@@ -903,6 +858,9 @@ fn login_prompts_for_a_hidden_key_on_a_terminal() {
 
 // ---------------------------------------------------------------- listen --register
 
+/// A registering listener on any free port.
+const REGISTER: &str = "listen --register https://abc.ngrok.io/hook --port 0";
+
 fn register_api() -> TestServer {
     TestServer::start(|r| match r.method.as_str() {
         "POST" => {
@@ -920,22 +878,7 @@ fn register_api() -> TestServer {
 #[test]
 fn register_deletes_the_webhook_when_the_listener_stops() {
     let server = register_api();
-    let out = run(
-        api(&server),
-        &[
-            "listen",
-            "--register",
-            "https://abc.ngrok.io/hook",
-            "--port",
-            "0",
-            "--events",
-            "lead.*",
-            "--max-events",
-            "1",
-            "--timeout",
-            "200ms",
-        ],
-    );
+    let out = run_line(api(&server), &format!("{REGISTER} --events 'lead.*' --max-events 1 --timeout 200ms"));
     assert_eq!(out.code, 1, "the listener timed out: {}", out.stderr);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2, "{reqs:?}");
@@ -954,21 +897,7 @@ fn register_deletes_the_webhook_when_the_listener_stops() {
 #[test]
 fn register_keep_leaves_the_webhook() {
     let server = register_api();
-    let out = run(
-        api(&server),
-        &[
-            "listen",
-            "--register",
-            "https://abc.ngrok.io/hook",
-            "--keep",
-            "--port",
-            "0",
-            "--max-events",
-            "1",
-            "--timeout",
-            "200ms",
-        ],
-    );
+    let out = run_line(api(&server), &format!("{REGISTER} --keep --max-events 1 --timeout 200ms"));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 1);
@@ -990,51 +919,30 @@ fn register_checks_the_url_first() {
 #[test]
 fn register_verifies_with_the_fresh_secret_then_deletes() {
     let server = register_api();
-    let mut c = bin();
-    c.args(["--api-base", &server.url("/v1"), "--api-key", KEY]).args([
-        "listen",
-        "--register",
-        "https://abc.ngrok.io/hook",
-        "--port",
-        "0",
-        "--max-events",
-        "1",
-    ]);
-    let r = common::Running::start(c);
+    let registering = |more: &str| {
+        let mut c = bin();
+        c.args(["--api-base", &server.url("/v1"), "--api-key", KEY])
+            .args(words(&format!("{REGISTER}{more}")));
+        common::Running::start(c)
+    };
+    let r = registering(" --max-events 1");
     let secret = server.requests()[0].json()["secret"].as_str().unwrap().to_string();
     let body = r#"{"id":"evt_reg123","event":"lead.created","timestamp":"2026-01-22T11:00:00Z","data":{"id":"lead_1"}}"#;
     let http = reqwest::blocking::Client::new();
-    let bad = http
-        .post(&r.url)
-        .header("content-type", "application/json")
-        .header("x-scopien-signature", common::doc_signature("whsec_wrong_secret_1", body.as_bytes()))
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(bad.status().as_u16(), 401);
-    let good = http
-        .post(&r.url)
-        .header("content-type", "application/json")
-        .header("x-scopien-signature", common::doc_signature(&secret, body.as_bytes()))
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(good.status().as_u16(), 200);
+    let signed_with = |secret: &str| {
+        let signature = common::doc_signature(secret, body.as_bytes());
+        let sent = http.post(&r.url).header("content-type", "application/json");
+        sent.header("x-scopien-signature", signature).body(body).send().unwrap().status().as_u16()
+    };
+    assert_eq!(signed_with("whsec_wrong_secret_1"), 401);
+    assert_eq!(signed_with(&secret), 200);
     let (status, _, _) = r.wait();
     assert_eq!(status.code(), Some(0));
     let reqs = server.wait_for(2);
     assert_eq!((reqs[1].method.as_str(), reqs[1].path.as_str()), ("DELETE", "/v1/webhooks/wh_reg1"));
 
     // SIGTERM (like Ctrl-C) stops the listener, and the webhook is still deleted.
-    let mut c = bin();
-    c.args(["--api-base", &server.url("/v1"), "--api-key", KEY]).args([
-        "listen",
-        "--register",
-        "https://abc.ngrok.io/hook",
-        "--port",
-        "0",
-    ]);
-    let r = common::Running::start(c);
+    let r = registering("");
     r.signal("TERM");
     let (status, _, _) = r.wait();
     assert_eq!(status.code(), Some(0));

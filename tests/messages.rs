@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dir, Reply, Running, TestServer, closed_port, cmd, run};
+use common::{Dir, LoginSetup, Reply, Running, TestServer, closed_port, cmd, run};
 use serde_json::json;
 
 const KEY: &str = "sk_test_messages0000001234";
@@ -115,27 +115,23 @@ fn an_unknown_profile_is_a_usage_error() {
 
 #[test]
 fn login_saves_the_base_it_checked_and_reads_the_key_from_stdin() {
-    let server = TestServer::accepting_key(KEY);
-    let dir = Dir::new();
-    let config = dir.path("cfg/config.toml");
-    let base = server.url("/v1");
+    let setup = LoginSetup::new(KEY);
+    let (server, base, config) = (&setup.server, &setup.base, &setup.config);
 
     // The base comes from the environment; the key from a pipe; the profile is new.
     let mut login = cmd();
-    login.env("SCOPIEN_CONFIG", &config).env("SCOPIEN_API_BASE", &base).write_stdin(format!("{KEY}\n"));
+    login.env("SCOPIEN_CONFIG", config).env("SCOPIEN_API_BASE", base).write_stdin(format!("{KEY}\n"));
     let out = run(login, &["--profile", "emu", "login"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stdout.contains(KEY) && !out.stderr.contains(KEY));
-    let text = std::fs::read_to_string(&config).unwrap();
+    let text = std::fs::read_to_string(config).unwrap();
     let saved: toml::Table = text.parse().unwrap();
     assert_eq!(saved["emu"]["api_key"].as_str(), Some(KEY), "{text}");
     assert_eq!(saved["emu"]["api_base"].as_str(), Some(base.as_str()), "{text}");
 
     // Later commands, with no flag and no env, go to the base the key was checked against.
     let before = server.requests().len();
-    let mut list = cmd();
-    list.env("SCOPIEN_CONFIG", &config);
-    let out = run(list, &["--profile", "emu", "--json", "list"]);
+    let out = run(setup.cmd(), &["--profile", "emu", "--json", "list"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let reqs = server.requests();
     assert_eq!(reqs.len(), before + 1);
@@ -143,18 +139,18 @@ fn login_saves_the_base_it_checked_and_reads_the_key_from_stdin() {
 
     // A flag still wins over the saved base.
     let closed = closed_port();
-    let mut flag = cmd();
-    flag.env("SCOPIEN_CONFIG", &config);
-    let out =
-        run(flag, &["--profile", "emu", "--api-base", &format!("http://127.0.0.1:{closed}/v1"), "list"]);
+    let out = run(
+        setup.cmd(),
+        &["--profile", "emu", "--api-base", &format!("http://127.0.0.1:{closed}/v1"), "list"],
+    );
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(error(&out.stderr).contains(&format!("127.0.0.1:{closed}")), "{}", out.stderr);
 
     // An empty pipe is the usual "no key" usage error; nothing is written.
-    let other = dir.path("other.toml");
+    let other = setup.dir.path("other.toml");
     let mut empty = cmd();
     empty.env("SCOPIEN_CONFIG", &other).write_stdin("");
-    let out = run(empty, &["--api-base", &base, "login"]);
+    let out = run(empty, &["--api-base", base, "login"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(hint(&out.stderr).contains("--api-key"), "{}", out.stderr);
     assert!(!other.exists());

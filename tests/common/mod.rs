@@ -78,6 +78,17 @@ pub fn run(mut c: assert_cmd::Command, args: &[&str]) -> Out {
     }
 }
 
+/// The words of a command line, split as a POSIX shell splits them: `'a b'` is one.
+pub fn words(line: &str) -> Vec<String> {
+    shell_words::split(line).unwrap_or_else(|e| panic!("{line}: {e}"))
+}
+
+/// Runs `c` with the words of `line` (see [`words`]) to completion.
+pub fn run_line(c: assert_cmd::Command, line: &str) -> Out {
+    let words = words(line);
+    run(c, &words.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// A request as a test server received it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -487,6 +498,33 @@ impl Dir {
     }
     pub fn root(&self) -> &Path {
         self.tmp.path()
+    }
+}
+
+/// What a `login` test starts from: an API that accepts one key, and a config
+/// file (in a directory) that does not exist yet.
+pub struct LoginSetup {
+    pub server: TestServer,
+    /// The API's base URL.
+    pub base: String,
+    pub dir: Dir,
+    /// `cfg/config.toml` in `dir`.
+    pub config: PathBuf,
+}
+
+impl LoginSetup {
+    pub fn new(key: &str) -> LoginSetup {
+        let server = TestServer::accepting_key(key);
+        let dir = Dir::new();
+        let config = dir.path("cfg/config.toml");
+        LoginSetup { base: server.url("/v1"), server, dir, config }
+    }
+
+    /// The binary, with `SCOPIEN_CONFIG` naming the config file.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = cmd();
+        c.env("SCOPIEN_CONFIG", &self.config);
+        c
     }
 }
 
