@@ -125,13 +125,17 @@ mod tests {
 
     #[test]
     fn secrets_show_the_prefix_and_the_last_four_only() {
-        assert_eq!(secret("whsec_abc123def456"), "whsec_…f456");
-        assert_eq!(secret("sk_live_abcdefghc123"), "sk_live_…c123");
-        assert_eq!(secret("sk_test_emulator"), "sk_test_…ator");
-        assert_eq!(secret("plainlongsecretvalue"), "…alue");
-        // A prefix-like start is not kept unless it is a known one.
-        assert_eq!(secret("my_secret_value_long"), "…long");
-        assert_eq!(secret("sk_live_flagkey9999"), "sk_live_…9999");
+        for (given, shown) in [
+            ("whsec_abc123def456", "whsec_…f456"),
+            ("sk_live_abcdefghc123", "sk_live_…c123"),
+            ("sk_test_emulator", "sk_test_…ator"),
+            ("plainlongsecretvalue", "…alue"),
+            // A prefix-like start is not kept unless it is a known one.
+            ("my_secret_value_long", "…long"),
+            ("sk_live_flagkey9999", "sk_live_…9999"),
+        ] {
+            assert_eq!(secret(given), shown);
+        }
         for short in ["whsec_abc", "short", "abcd", "abcdefg", "", "whsec_", "sk_test_emulat0"] {
             let shown = secret(short);
             let own = &short[PREFIXES.iter().find(|p| short.starts_with(**p)).map_or(0, |p| p.len())..];

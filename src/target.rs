@@ -175,13 +175,17 @@ mod tests {
 
     #[test]
     fn shorthands() {
-        assert_eq!(target("4000"), "http://localhost:4000/");
-        assert_eq!(target(":4000/hooks"), "http://localhost:4000/hooks");
-        assert_eq!(target(":4000"), "http://localhost:4000/");
-        assert_eq!(target("4000/hooks"), "http://localhost:4000/hooks");
-        assert_eq!(target("localhost:8080/x?y=1"), "http://localhost:8080/x?y=1");
-        assert_eq!(target("localhost:3000"), "http://localhost:3000/");
-        assert_eq!(target("http://127.0.0.1:9/a"), "http://127.0.0.1:9/a");
+        for (given, shown) in [
+            ("4000", "http://localhost:4000/"),
+            (":4000/hooks", "http://localhost:4000/hooks"),
+            (":4000", "http://localhost:4000/"),
+            ("4000/hooks", "http://localhost:4000/hooks"),
+            ("localhost:8080/x?y=1", "http://localhost:8080/x?y=1"),
+            ("localhost:3000", "http://localhost:3000/"),
+            ("http://127.0.0.1:9/a", "http://127.0.0.1:9/a"),
+        ] {
+            assert_eq!(target(given), shown, "{given}");
+        }
         assert_eq!(parse("4000").port, 4000);
         assert_eq!(parse("4000").given, "http://localhost:4000");
         assert_eq!(parse(":4000/hooks").host_header, "localhost:4000");

@@ -72,14 +72,15 @@ mod tests {
 
     #[test]
     fn names_keep_their_case() {
-        assert_eq!(
-            tidy("invalid peer certificate: UnknownIssuer"),
-            "invalid peer certificate: UnknownIssuer"
-        );
-        assert_eq!(tidy("TLS handshake eof"), "TLS handshake eof");
-        assert_eq!(tidy("Connection reset by peer (os error 104)"), "connection reset by peer");
-        assert_eq!(tidy("dns error"), "dns error");
-        assert_eq!(tidy(""), "unknown error");
+        for (given, tidied) in [
+            ("invalid peer certificate: UnknownIssuer", "invalid peer certificate: UnknownIssuer"),
+            ("TLS handshake eof", "TLS handshake eof"),
+            ("Connection reset by peer (os error 104)", "connection reset by peer"),
+            ("dns error", "dns error"),
+            ("", "unknown error"),
+        ] {
+            assert_eq!(tidy(given), tidied);
+        }
         let alone = io::Error::other("Broken pipe");
         assert_eq!(innermost(&alone), "broken pipe");
     }

@@ -232,20 +232,22 @@ pub fn forwarded_headers(incoming: &HeaderMap) -> HeaderMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::listen::record::tests::header_map;
 
     #[test]
     fn strips_hop_by_hop_headers() {
-        let mut h = HeaderMap::new();
-        h.insert("host", "127.0.0.1:3000".parse().unwrap());
-        h.insert("connection", "keep-alive, x-private".parse().unwrap());
-        h.insert("keep-alive", "timeout=5".parse().unwrap());
-        h.insert("transfer-encoding", "chunked".parse().unwrap());
-        h.insert("expect", "100-continue".parse().unwrap());
-        h.insert("x-private", "1".parse().unwrap());
-        h.insert("x-scopien-signature", "sha256=ab".parse().unwrap());
-        h.insert("content-type", "application/json".parse().unwrap());
-        h.append("x-multi", "a".parse().unwrap());
-        h.append("x-multi", "b".parse().unwrap());
+        let h = header_map(&[
+            ("host", "127.0.0.1:3000"),
+            ("connection", "keep-alive, x-private"),
+            ("keep-alive", "timeout=5"),
+            ("transfer-encoding", "chunked"),
+            ("expect", "100-continue"),
+            ("x-private", "1"),
+            ("x-scopien-signature", "sha256=ab"),
+            ("content-type", "application/json"),
+            ("x-multi", "a"),
+            ("x-multi", "b"),
+        ]);
         let out = forwarded_headers(&h);
         let names: Vec<&str> = out.keys().map(|k| k.as_str()).collect();
         assert_eq!(names, ["x-scopien-signature", "content-type", "x-multi"]);

@@ -222,13 +222,22 @@ pub(crate) mod tests {
         required.iter().map(|f| f.as_str().unwrap().to_string()).collect()
     }
 
-    fn headers() -> HeaderMap {
+    /// A header map of these pairs, in order; a repeated name keeps every value.
+    pub(crate) fn header_map(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert("content-type", "application/json".parse().unwrap());
-        h.insert("x-scopien-signature", "sha256=abc".parse().unwrap());
-        h.append("x-multi", "a".parse().unwrap());
-        h.append("x-multi", "b".parse().unwrap());
+        for (name, value) in pairs {
+            h.append(http::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+        }
         h
+    }
+
+    fn headers() -> HeaderMap {
+        header_map(&[
+            ("content-type", "application/json"),
+            ("x-scopien-signature", "sha256=abc"),
+            ("x-multi", "a"),
+            ("x-multi", "b"),
+        ])
     }
 
     fn line(r: &Record<'_>) -> (String, Value) {

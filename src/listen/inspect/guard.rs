@@ -71,14 +71,7 @@ pub fn check(method: &Method, headers: &HeaderMap, port: u16) -> Result<(), Refu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
-        }
-        h
-    }
+    use crate::listen::record::tests::header_map as headers;
 
     #[test]
     fn host_must_be_loopback_with_the_port() {

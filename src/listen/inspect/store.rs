@@ -502,11 +502,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::listen::record::tests::{base, header_map};
     use crate::wire::parse_delivery as parse;
     use serde_json::Value;
 
     fn record<'a>(h: &'a HeaderMap, body: &'a [u8], status: u16) -> Record<'a> {
-        Record { verified: Some(status == 200), status, ..crate::listen::record::tests::base(h, body) }
+        Record { verified: Some(status == 200), status, ..base(h, body) }
     }
 
     const OK: Bytes = Bytes::from_static(b"OK");
@@ -639,14 +640,9 @@ mod tests {
 
     #[test]
     fn headers_come_back_from_the_line() {
-        let mut h = HeaderMap::new();
-        h.append("x-a", "1".parse().unwrap());
-        h.append("x-a", "2".parse().unwrap());
-        h.insert("content-type", "application/json".parse().unwrap());
+        let h = header_map(&[("x-a", "1"), ("x-a", "2"), ("content-type", "application/json")]);
         let rec = Record { headers: &h, ..record(&h, LEAD, 200) };
-        let mut sent = HeaderMap::new();
-        sent.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-        sent.insert(header::DATE, HeaderValue::from_static("now"));
+        let sent = header_map(&[("content-type", "text/plain"), ("date", "now")]);
         let e = Entry::new(&rec, None, &sent, &OK, Duration::ZERO);
         let back = e.request_headers();
         assert_eq!(back.get("x-a").unwrap(), "1, 2");
