@@ -5,19 +5,22 @@ mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Dir, Recorded, Reply, Running, TestServer, WAIT, bin, cmd, doc_signature};
+use common::emulator::{Api, KEY, poll, start as emulator};
+use common::{Dir, Recorded, Reply, Running, TestServer, WAIT, bin, cmd, doc_signature, raw_exchange, run};
 use serde_json::{Value, json};
 
-const KEY: &str = "sk_test_emulator";
+/// `trigger` pointed at `emu`, with the default key.
+fn trigger(emu: &Running) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.env("SCOPIEN_API_BASE", &emu.url).env("SCOPIEN_API_KEY", KEY).arg("trigger");
+    c
+}
 
-/// Starts `emulate` on a free port with extra arguments.
-fn emulator(args: &[&str]) -> Running {
-    let mut c = bin();
-    c.args(["emulate", "--port", "0"]).args(args);
-    Running::start(c)
+/// What `c ARGS` printed, having succeeded.
+fn printed(mut c: assert_cmd::Command, args: &[&str]) -> String {
+    String::from_utf8(c.args(args).assert().success().get_output().stdout.clone()).unwrap()
 }
 
 /// The stores an emulator can run on: the behaviour tests run on each.
@@ -88,78 +91,6 @@ on_each_store!(
     retain_removes_ended_events_and_keeps_pending_work,
 );
 
-/// A small client for the emulator's API.
-struct Api {
-    base: String,
-    key: String,
-    http: reqwest::blocking::Client,
-}
-
-impl Api {
-    fn new(emu: &Running) -> Api {
-        Api::with_key(emu, KEY)
-    }
-    fn with_key(emu: &Running, key: &str) -> Api {
-        Api { base: emu.url.clone(), key: key.into(), http: reqwest::blocking::Client::new() }
-    }
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.http.request(m, format!("{}{path}", self.base)).bearer_auth(&self.key);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("the emulator answers");
-        let status = resp.status().as_u16();
-        let text = resp.text().unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-    fn get(&self, path: &str) -> (u16, Value) {
-        self.call("GET", path, None)
-    }
-    fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.call("POST", path, Some(body))
-    }
-    /// Creates a webhook; returns its data (id, secret, …).
-    fn create(&self, body: Value) -> Value {
-        let (status, v) = self.post("/webhooks", body);
-        assert_eq!(status, 201, "{v}");
-        v["data"].clone()
-    }
-    fn emit(&self, event: &str, data: Option<Value>) -> Value {
-        let mut body = json!({"event": event});
-        if let Some(d) = data {
-            body["data"] = d;
-        }
-        let (status, v) = self.post("/events", body);
-        assert_eq!(status, 201, "{v}");
-        v["data"].clone()
-    }
-    fn deliveries(&self, webhook: &str) -> Vec<Value> {
-        let (status, v) = self.get(&format!("/webhooks/{webhook}/deliveries?limit=100"));
-        assert_eq!(status, 200, "{v}");
-        v["data"].as_array().unwrap().clone()
-    }
-    /// Polls the delivery log until `done` holds (bounded).
-    fn wait_log(&self, webhook: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        poll(|| Some(self.deliveries(webhook)).filter(|log| done(log)))
-    }
-    fn status_of(&self, webhook: &str) -> String {
-        self.get(&format!("/webhooks/{webhook}")).1["data"]["status"].as_str().unwrap().to_string()
-    }
-}
-
-/// Calls `f` every 20 ms until it returns something, for at most [`WAIT`].
-fn poll<T>(f: impl Fn() -> Option<T>) -> T {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "condition not met in time");
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
@@ -185,16 +116,8 @@ fn trigger_delivers_a_signed_event_that_a_receiver_verifies(store: Store) {
     let hook = api.create(json!({"url": receiver.url("/hooks"), "events": ["opportunity.updated"]}));
     assert!(secret(&hook).starts_with("whsec_"));
 
-    let out = cmd()
-        .env("SCOPIEN_API_BASE", &emu.url)
-        .env("SCOPIEN_API_KEY", KEY)
-        .args(["trigger", "opportunity.updated", "--data", r#"{"amount": 5000}"#])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let event_id = String::from_utf8(out).unwrap().trim().to_string();
+    let out = printed(trigger(&emu), &["opportunity.updated", "--data", r#"{"amount": 5000}"#]);
+    let event_id = out.trim().to_string();
     assert!(event_id.starts_with("evt_") && event_id.len() == 28, "{event_id}");
 
     let got = receiver.wait_for(1);
@@ -225,41 +148,21 @@ fn trigger_delivers_a_signed_event_that_a_receiver_verifies(store: Store) {
 
 fn trigger_count_emits_many_and_prints_json(store: Store) {
     let emu = quick(store, "0.001");
-    let out = cmd()
-        .env("SCOPIEN_API_BASE", &emu.url)
-        .env("SCOPIEN_API_KEY", KEY)
-        .args(["trigger", "lead.created", "--count", "1500", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let events: Vec<Value> = serde_json::from_slice(&out).unwrap();
+    let out = printed(trigger(&emu), &["lead.created", "--count", "1500", "--json"]);
+    let events: Vec<Value> = serde_json::from_str(&out).unwrap();
     assert_eq!(events.len(), 1500);
     let ids: std::collections::HashSet<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 1500, "fresh ids");
     assert!(events.iter().all(|e| e["event"] == "lead.created" && e["data"]["firstName"] == "John"));
 
-    cmd()
-        .env("SCOPIEN_API_BASE", &emu.url)
-        .env("SCOPIEN_API_KEY", KEY)
-        .args(["trigger", "lead.craeted"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("lead.created"));
+    trigger(&emu).arg("lead.craeted").assert().code(2).stderr(predicates::str::contains("lead.created"));
 }
 
 fn trigger_needs_no_key_for_the_emulator(store: Store) {
     let emu = quick(store, "0.001");
-    let out = cmd()
-        .env("SCOPIEN_API_BASE", &emu.url)
-        .args(["trigger", "case.closed", "--count", "3"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let mut keyless = trigger(&emu);
+    keyless.env_remove("SCOPIEN_API_KEY");
+    let out = printed(keyless, &["case.closed", "--count", "3"]);
     let ids: Vec<&str> = out.lines().collect();
     assert_eq!(ids.len(), 3, "{out}");
     assert!(ids.iter().all(|id| id.starts_with("evt_") && id.len() == 28), "{out}");
@@ -277,13 +180,7 @@ fn wrong_key_gets_401() {
     let (status, v) = Api::with_key(&emu, "sk_test_custom_key_1").get("/webhooks");
     assert_eq!(status, 200, "{v}");
     assert_eq!(v, json!({"data": [], "hasMore": false, "nextCursor": null}));
-    cmd()
-        .env("SCOPIEN_API_BASE", &emu.url)
-        .env("SCOPIEN_API_KEY", KEY)
-        .args(["trigger", "lead.created"])
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("401"));
+    trigger(&emu).arg("lead.created").assert().code(1).stderr(predicates::str::contains("401"));
 }
 
 fn wildcard_and_non_matching_subscriptions(store: Store) {
@@ -585,11 +482,9 @@ fn a_second_emulator_on_the_same_database_is_refused() {
     let dir = Dir::new();
     let db = dir.path("nested/dir/emulator.db");
     let _first = emulator(&["--db", db.to_str().unwrap()]);
-    cmd()
-        .args(["emulate", "--port", "0", "--db", db.to_str().unwrap()])
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("in use by another emulator"));
+    let second = run(cmd(), &["emulate", "--port", "0", "--db", db.to_str().unwrap()]);
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    assert!(second.stderr.contains("in use by another emulator"), "{}", second.stderr);
 }
 
 #[test]
@@ -612,17 +507,7 @@ fn management_api_round_trip(store: Store) {
 
     // Idempotency-Key: the same key returns the same webhook.
     let body = json!({"url": rx.url("/"), "events": ["opportunity.*", "lead.created"], "description": "Production webhook"});
-    let send = |key: &str, body: &Value| {
-        let resp = api
-            .http
-            .post(format!("{}/webhooks", api.base))
-            .bearer_auth(KEY)
-            .header("Idempotency-Key", key)
-            .json(body)
-            .send()
-            .unwrap();
-        (resp.status().as_u16(), resp.json::<Value>().unwrap())
-    };
+    let send = |key: &str, body: &Value| api.send("POST", "/webhooks", Some(body.clone()), Some(key));
     let (s1, first) = send("key-1", &body);
     let (s2, again) = send("key-1", &body);
     assert_eq!((s1, s2), (201, 201));
@@ -808,17 +693,7 @@ fn a_retried_post_with_the_same_idempotency_key_emits_once(store: Store) {
     let api = Api::new(&emu);
     let rx = TestServer::ok();
     let hook = api.create(json!({"url": rx.url("/"), "events": ["lead.created"]}));
-    let post = |key: &str, body: Value| {
-        let resp = api
-            .http
-            .post(format!("{}/events", api.base))
-            .bearer_auth(KEY)
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .unwrap();
-        (resp.status().as_u16(), resp.json::<Value>().unwrap())
-    };
+    let post = |key: &str, body: Value| api.send("POST", "/events", Some(body), Some(key));
     let (s1, first) = post("emit-1", json!({"event": "lead.created"}));
     let (s2, again) = post("emit-1", json!({"event": "lead.created"}));
     assert_eq!((s1, s2), (201, 201));
@@ -829,24 +704,11 @@ fn a_retried_post_with_the_same_idempotency_key_emits_once(store: Store) {
     rx.wait_for(1);
 }
 
-/// Sends raw bytes and reads whatever comes back until the server closes or 15 s pass.
-fn raw_exchange(url: &str, bytes: &[u8]) -> String {
-    use std::io::{Read, Write};
-    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    s.write_all(bytes).unwrap();
-    s.shutdown(std::net::Shutdown::Write).unwrap();
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[test]
 fn garbage_malformed_and_oversized_requests_do_not_stop_the_api() {
     let emu = quick(Store::Sqlite, "0.001");
     let api = Api::new(&emu);
-    let answer = raw_exchange(&emu.url, b"\x00\x01 not http \xff\r\n\r\n");
+    let answer = raw_exchange(&emu.url, b"\x00\x01 not http \xff\r\n\r\n", true);
     assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 400"), "{answer:?}");
     // Malformed JSON and wrong shapes are 400/422 with a JSON error, never a crash.
     let http = reqwest::blocking::Client::new();

@@ -10,19 +10,18 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::emulator::{self, Api};
 use common::{Recorded, Reply, Running, TestServer, WAIT, bin, cmd, postgres};
 use scopien_hooks::emulator::postgres::{PRUNE_LOCK, PgStore};
 use scopien_hooks::emulator::storage::{NewEvent, Store};
 use serde_json::{Value, json};
 
-const KEY: &str = "sk_test_emulator";
-
 /// Starts `n` emulators on the database `url` at once (so they race to migrate it).
 fn instances(n: usize, url: &str, args: &[&str]) -> Vec<Running> {
     let spawned: Vec<_> = (0..n)
         .map(|_| {
-            let mut c = bin();
-            c.args(["emulate", "--port", "0", "--db", url]).args(args);
+            let mut c = emulator::command(&["--db", url]);
+            c.args(args);
             thread::spawn(move || Running::start(c))
         })
         .collect();
@@ -30,25 +29,11 @@ fn instances(n: usize, url: &str, args: &[&str]) -> Vec<Running> {
 }
 
 fn call(base: &str, method: &str, path: &str, body: Option<Value>, key: Option<&str>) -> (u16, Value) {
-    let http = reqwest::blocking::Client::new();
-    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = http.request(m, format!("{base}{path}")).bearer_auth(KEY);
-    if let Some(k) = key {
-        req = req.header("Idempotency-Key", k);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().expect("the emulator answers");
-    let status = resp.status().as_u16();
-    let text = resp.text().unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    Api::at(base, emulator::KEY).send(method, path, body, key)
 }
 
 fn create(base: &str, body: Value) -> String {
-    let (status, v) = call(base, "POST", "/webhooks", Some(body), None);
-    assert_eq!(status, 201, "{v}");
-    v["data"]["id"].as_str().unwrap().to_string()
+    Api::at(base, emulator::KEY).create(body)["id"].as_str().unwrap().to_string()
 }
 
 /// `POST /events` with `n` events of `name`.

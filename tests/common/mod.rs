@@ -20,6 +20,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
+pub mod emulator;
 pub mod postgres;
 
 /// How long any wait in a test may take before it fails.
@@ -535,4 +536,21 @@ pub fn doc_signature(secret: &str, body: &[u8]) -> String {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Sends raw bytes to the server at `url` (closing the sending side after
+/// them when `half_close`) and reads whatever comes back until it closes or
+/// 15 s pass.
+pub fn raw_exchange(url: &str, bytes: &[u8], half_close: bool) -> String {
+    use std::io::Write;
+    let addr = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    s.write_all(bytes).unwrap();
+    if half_close {
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+    }
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
