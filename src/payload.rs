@@ -63,17 +63,26 @@ pub fn sample_data(event: &str, patch: Option<&Value>) -> (Value, Option<Value>)
     let (mut data, mut changes) = catalog::sample(event);
     if let Some(p) = patch {
         json_patch::merge(&mut data, p);
-        if let (Some(Value::Object(changes)), Value::Object(patched)) = (&mut changes, p) {
-            for (field, change) in changes.iter_mut() {
-                if patched.contains_key(field)
-                    && let Value::Object(change) = change
-                {
-                    change.insert("new".into(), data.get(field).cloned().unwrap_or(Value::Null));
-                }
-            }
+        if let (Some(changes), Value::Object(patched)) = (&mut changes, p) {
+            carry_into_changes(changes, &data, |field| patched.contains_key(field));
         }
     }
     (data, changes)
+}
+
+/// Sets each change's `new` to the field's value in `data`, for the fields
+/// `given` names, so `changes` never contradicts `data`.
+pub fn carry_into_changes(changes: &mut Value, data: &Value, given: impl Fn(&str) -> bool) {
+    let Value::Object(changes) = changes else {
+        return;
+    };
+    for (field, change) in changes.iter_mut() {
+        if given(field)
+            && let Value::Object(change) = change
+        {
+            change.insert("new".into(), data.get(field).cloned().unwrap_or(Value::Null));
+        }
+    }
 }
 
 /// A whole event with a fresh id and the current time.
@@ -157,6 +166,23 @@ impl Template {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_samples_own_data_agrees_with_their_changes() {
+        for e in catalog::EVENTS {
+            let (data, changes) = catalog::sample(e.name);
+            let Some(mut carried) = changes.clone() else { continue };
+            carry_into_changes(&mut carried, &data, |f| data.get(f).is_some());
+            assert_eq!(Some(carried), changes, "{}", e.name);
+        }
+    }
+
+    #[test]
+    fn given_fields_carry_into_changes() {
+        let mut changes = json!({"amount": {"old": 1, "new": 2}, "stage": {"old": "a", "new": "b"}});
+        carry_into_changes(&mut changes, &json!({"amount": 5, "stage": "c"}), |f| f == "amount");
+        assert_eq!(changes, json!({"amount": {"old": 1, "new": 5}, "stage": {"old": "a", "new": "b"}}));
+    }
 
     #[test]
     fn template_matches_serde() {

@@ -386,3 +386,36 @@ fn patched_fields_carry_into_changes() {
     assert_eq!(body["changes"]["amount"]["new"], 250000, "{body}");
     assert_ne!(body["changes"]["amount"]["old"], 250000, "{body}");
 }
+
+#[test]
+fn triggered_data_carries_into_changes_too() {
+    let mut c = common::bin();
+    c.args(["emulate", "--port", "0", "--in-memory", "--time-scale", "0.001"]);
+    let emu = Running::start(c);
+    let receiver = TestServer::ok();
+    let on_emulator = |args: &[&str]| {
+        let mut c = cmd();
+        c.env("SCOPIEN_API_BASE", &emu.url).env("SCOPIEN_API_KEY", "sk_test_emulator");
+        let out = run(c, args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    };
+    on_emulator(&["create", "--url", &receiver.url("/hooks"), "--event", "opportunity.updated"]);
+    on_emulator(&["trigger", "opportunity.updated", "--data", r#"{"amount": 250000}"#]);
+    let body = receiver.wait_for(1)[0].json();
+    assert_eq!(body["data"]["amount"], 250000);
+    assert_eq!(body["changes"]["amount"]["new"], 250000, "{body}");
+    assert_ne!(body["changes"]["amount"]["old"], 250000, "{body}");
+    assert_eq!(body["changes"]["stage"]["new"], body["data"]["stage"], "{body}");
+
+    // The API itself: data given without changes ends the sample's changes where the data says.
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{}/events", emu.url))
+        .bearer_auth("sk_test_emulator")
+        .json(&json!({"event": "opportunity.updated", "data": {"id": "opp_1", "amount": 7}}))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let body = receiver.wait_for(2)[1].json();
+    assert_eq!(body["data"], json!({"id": "opp_1", "amount": 7}));
+    assert_eq!(body["changes"]["amount"]["new"], 7, "{body}");
+}

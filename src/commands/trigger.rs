@@ -16,11 +16,14 @@ pub async fn run(args: &TriggerArgs, ctx: &Context) -> Result<ExitStatus> {
     if patch.as_ref().is_some_and(|p| !p.is_object()) {
         return Err(Error::usage("--data must be a JSON object (it is merged onto the sample data)"));
     }
-    let (data, _) = payload::sample_data(&args.event, patch.as_ref());
+    let (data, changes) = payload::sample_data(&args.event, patch.as_ref());
     let (base, key) = emulator_target(&ctx.settings)?;
     let client = super::api_client::client(&ctx.printer, &base, &key)?;
-    trigger::run(Trigger { event: args.event.clone(), data, count: args.count, base, client }, &ctx.printer)
-        .await
+    trigger::run(
+        Trigger { event: args.event.clone(), data, changes, count: args.count, base, client },
+        &ctx.printer,
+    )
+    .await
 }
 
 /// Where `trigger` sends and with which key. `trigger` only ever talks to an

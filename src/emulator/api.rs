@@ -532,7 +532,13 @@ async fn emit_events(State(st): State<Shared>, body: Bytes) -> ApiResult {
             Some(_) => return Err(ApiErr::invalid(format!("{at}data: must be a JSON object"))),
             None => sample,
         };
-        let changes = item.changes.or(sample_changes);
+        // The sample's changes end where the given data says they do.
+        let changes = item.changes.or_else(|| {
+            sample_changes.map(|mut c| {
+                payload::carry_into_changes(&mut c, &data_value, |f| data_value.get(f).is_some());
+                c
+            })
+        });
         events.push(envelope::new_event(&item.event, data_value, changes.as_ref()));
     }
     // The answer is the stored bodies themselves.

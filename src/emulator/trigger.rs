@@ -19,6 +19,8 @@ pub struct Trigger {
     pub event: String,
     /// The event's `data` (the sample, merge-patched).
     pub data: Value,
+    /// The sample's `changes`, their `new` values following the patch.
+    pub changes: Option<Value>,
     /// How many events to emit.
     pub count: u64,
     /// The emulator's API base.
@@ -29,11 +31,15 @@ pub struct Trigger {
 
 /// Emits the events in bulk requests and prints their ids (or, with `--json`, the events).
 pub async fn run(trigger: Trigger, printer: &Printer) -> Result<ExitStatus> {
-    let Trigger { event, data, count, base, client } = trigger;
+    let Trigger { event, data, changes, count, base, client } = trigger;
     let base = &base;
 
     // Every item is the same; its JSON is written once and repeated.
-    let item = serde_json::to_vec(&json!({"event": event, "data": data})).expect("JSON values serialise");
+    let mut item = json!({"event": event, "data": data});
+    if let Some(changes) = changes {
+        item["changes"] = changes;
+    }
+    let item = serde_json::to_vec(&item).expect("JSON values serialise");
     let mut created: Vec<Value> = Vec::new();
     let mut sent = 0u64;
     while sent < count {
