@@ -500,7 +500,7 @@ pub struct EmulateArgs {
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = units::parse_max_rate, allow_hyphen_values = true)]
     pub max_rate: u32,
     /// Remove events whose deliveries have all ended once older than DUR (0: keep everything)
-    #[arg(long, value_name = "DUR", default_value = "7d", value_parser = units::parse_retain)]
+    #[arg(long, value_name = "DUR", default_value = "7d", value_parser = units::parse_retain, allow_hyphen_values = true)]
     pub retain: Duration,
     #[command(flatten)]
     pub serve: ServeArgs,

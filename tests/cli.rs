@@ -379,6 +379,7 @@ const NUMERIC_FLAGS: &[(&str, &[(&str, bool)])] = &[
             ("--max-rate", true),
             ("--read-timeout", false),
             ("--max-connections", false),
+            ("--retain", true),
         ],
     ),
     ("trigger lead.created", &[("--count", false)]),
