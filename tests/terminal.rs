@@ -268,3 +268,27 @@ fn listen_without_a_terminal_uses_columns_else_80() {
         assert!(w <= want && w + 15 > want, "COLUMNS={columns:?}: widest line {w}: {out}");
     }
 }
+
+#[test]
+fn the_delete_prompt_escapes_the_url_and_masks_its_password() {
+    let server = TestServer::start(|r| match r.method.as_str() {
+        "GET" => {
+            let mut w = hostile_webhook("wh_1");
+            w["url"] = json!(format!("https://ops:hunter2@x.test/{HOSTILE}"));
+            Reply::json(200, json!({"data": w}))
+        }
+        _ => Reply::json(200, json!({"data": {"id": "wh_1", "deleted": true}})),
+    });
+    let mut c = bin();
+    c.args(["--api-base", &server.url("/v1"), "--api-key", KEY, "delete", "wh_1"]).env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(c, Some(common::WAIT.as_millis() as u64)).expect("a pty");
+    let before = p.exp_string("This cannot be undone").expect("the prompt");
+    p.send("n").unwrap();
+    p.flush().unwrap();
+    let after = p.exp_eof().unwrap();
+    let shown = format!("{before}{after}");
+    assert!(shown.contains(&format!("https://ops:***@x.test/{SHOWN}")), "{shown:?}");
+    assert!(!shown.contains("hunter2"), "{shown:?}");
+    assert!(!shown.contains("\u{1b}]0;pwned") && !shown.contains("\u{1b}[2J"), "{shown:?}");
+    assert_eq!(server.requests().len(), 1, "declined: nothing deleted");
+}

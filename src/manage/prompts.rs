@@ -88,8 +88,10 @@ impl Prompter {
         Ok((!d.is_empty()).then(|| d.to_string()))
     }
 
-    /// A yes/no question.
+    /// A yes/no question. Questions quote API data (a webhook's URL): it is
+    /// escaped and its password masked, as every human view does.
     pub fn confirm(&self, question: &str, default: bool) -> Result<bool> {
+        let question = crate::escape::escape(&crate::redact::url_passwords(question)).into_owned();
         Confirm::with_theme(self.theme.as_ref())
             .with_prompt(question)
             .default(default)
