@@ -1,12 +1,13 @@
 //! Several `emulate` processes on one PostgreSQL database (a throwaway cluster
 //! from the machine's server packages): one shared service, each attempt made
 //! by one instance, nothing lost when one is killed, one rate cap, one set of
-//! webhooks and idempotency keys, one instance pruning at a time.
+//! webhooks and idempotency keys, new work announced to the others, one
+//! instance pruning at a time.
 
 mod common;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -278,6 +279,50 @@ fn the_url_password_is_never_printed_and_the_environment_names_the_database() {
     assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{stderr}");
     assert!(stderr.contains("postgres://postgres:***@127.0.0.1:"), "{stderr}");
     assert!(!stderr.contains("hunter2secret"), "{stderr}");
+}
+
+/// The payloads of the notifications on the emulators' work channel of the
+/// database `url`, from a session that listens from before this returns.
+fn notifications(url: &str) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let (listening, ready) = mpsc::channel();
+    let url = url.to_string();
+    thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let (client, mut conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            let messages = async move {
+                while let Some(m) = std::future::poll_fn(|cx| conn.poll_message(cx)).await {
+                    if let Ok(tokio_postgres::AsyncMessage::Notification(n)) = m
+                        && tx.send(n.payload().to_string()).is_err()
+                    {
+                        return;
+                    }
+                }
+            };
+            let subscribe = async {
+                client.batch_execute("LISTEN scopien_hooks_work").await.unwrap();
+                listening.send(()).unwrap();
+                std::future::pending::<()>().await
+            };
+            tokio::select! { _ = messages => {}, _ = subscribe => {} }
+        });
+    });
+    ready.recv_timeout(WAIT).expect("listening");
+    rx
+}
+
+#[test]
+fn an_instance_that_queues_events_announces_them_to_the_others() {
+    let url = postgres::database();
+    let emus = instances(1, &url, &["--time-scale", "0.001"]);
+    let notes = notifications(&url);
+    let rx = TestServer::ok();
+    create(&emus[0].url, json!({"url": rx.url("/"), "events": ["lead.created"]}));
+    emit(&emus[0].url, "lead.created", 1);
+    let from = notes.recv_timeout(WAIT).expect("the queued event is announced");
+    assert!(from.starts_with("emu_"), "the payload names the instance: {from}");
+    rx.wait_for(1);
 }
 
 /// Events no webhook takes (so they end as soon as they are stored), created at `at_ms`.

@@ -287,7 +287,7 @@ pub fn webhook_at<R: Columns>(r: &R, o: usize) -> Result<Webhook, R::Error> {
     })
 }
 
-/// The columns of a webhook in the order of [`webhook_values!`]: the first
+/// The columns of a webhook in the order of `webhook_values!`: the first
 /// eleven are what saving it writes (by `id`), the last two are set once.
 pub const WEBHOOK_VALUE_COLS: &str = "id, url, events, description, status, headers, filters, batch, \
                                       max_batch_size, max_wait_time, updated_at, secret, created_at";
