@@ -875,12 +875,18 @@ fn register_api() -> TestServer {
     })
 }
 
+/// A registering listener, with `more` flags, that waits for one event until it
+/// times out (exit 1); what the API was asked.
+fn register_until_timeout(more: &str) -> (common::Out, Vec<Recorded>) {
+    let server = register_api();
+    let out = run_line(api(&server), &format!("{REGISTER} {more} --max-events 1 --timeout 200ms"));
+    assert_eq!(out.code, 1, "the listener timed out: {}", out.stderr);
+    (out, server.requests())
+}
+
 #[test]
 fn register_deletes_the_webhook_when_the_listener_stops() {
-    let server = register_api();
-    let out = run_line(api(&server), &format!("{REGISTER} --events 'lead.*' --max-events 1 --timeout 200ms"));
-    assert_eq!(out.code, 1, "the listener timed out: {}", out.stderr);
-    let reqs = server.requests();
+    let (out, reqs) = register_until_timeout("--events 'lead.*'");
     assert_eq!(reqs.len(), 2, "{reqs:?}");
     assert_post(&reqs[0], "/v1/webhooks");
     let body = reqs[0].json();
@@ -896,10 +902,7 @@ fn register_deletes_the_webhook_when_the_listener_stops() {
 
 #[test]
 fn register_keep_leaves_the_webhook() {
-    let server = register_api();
-    let out = run_line(api(&server), &format!("{REGISTER} --keep --max-events 1 --timeout 200ms"));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    let reqs = server.requests();
+    let (out, reqs) = register_until_timeout("--keep");
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].json()["events"], json!(["*"]));
     assert!(out.stderr.contains("wh_reg1"), "{}", out.stderr);
