@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Dir, Reply, Running, TestServer, bin, closed_port, cmd, doc_signature};
+use common::{Dir, Reply, Running, TestServer, bin, closed_port, cmd, doc_signature, raw_exchange};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
@@ -653,20 +653,6 @@ fn ctrl_c_stops_with_exit_0() {
     let (status, _, err) = l.wait();
     assert_eq!(status.code(), Some(0));
     assert!(err.iter().any(|e| e.contains("Summary: 0 received")), "{err:#?}");
-}
-
-/// Sends raw bytes on a new connection and reads until the server closes it.
-fn raw_exchange(url: &str, bytes: &[u8], half_close: bool) -> String {
-    let addr = url.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    s.write_all(bytes).unwrap();
-    if half_close {
-        s.shutdown(std::net::Shutdown::Write).unwrap();
-    }
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]
