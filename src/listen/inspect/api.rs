@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
 
 use super::store::{Entry, Filter, StatusFilter};
 use super::{Inspector, guard, replay};
@@ -250,23 +249,22 @@ async fn status(State(inspector): State<Shared>) -> Response {
 
 async fn stream(State(inspector): State<Shared>) -> impl IntoResponse {
     let rx = inspector.store().subscribe();
-    let events = futures_util::stream::unfold((rx, inspector), |(mut rx, inspector)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(seq) => {
-                    // Dropped already (a burst past the limits): nothing to show.
-                    let Some(e) = inspector.store().by_seq(seq) else { continue };
+    // Subscribed first: whatever arrives after this point wakes `rx`.
+    let seen = inspector.store().last_seq();
+    let events =
+        futures_util::stream::unfold((rx, seen, inspector), |(mut rx, seen, inspector)| async move {
+            loop {
+                rx.borrow_and_update();
+                // A reader that fell behind goes on from the oldest still kept; the page can list the rest.
+                if let Some(e) = inspector.store().after(seen) {
                     let mut out = Vec::with_capacity(e.line().len() + 48);
                     e.write_summary(&mut out);
                     let event = Event::default().event("request").data(String::from_utf8_lossy(&out));
-                    return Some((Ok::<_, Infallible>(event), (rx, inspector)));
+                    return Some((Ok::<_, Infallible>(event), (rx, e.seq, inspector)));
                 }
-                // A reader that fell behind skips what it missed; the page can list it.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return None,
+                rx.changed().await.ok()?;
             }
-        }
-    });
+        });
     let mut resp = Sse::new(events).keep_alive(KeepAlive::default()).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

@@ -11,6 +11,7 @@ mod api;
 mod guard;
 mod page;
 mod replay;
+mod ring;
 pub mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};

@@ -4,23 +4,25 @@
 //! and human renderers get, and keeps that record's NDJSON line as it is, so a
 //! summary, a detail and a download are that line with a few fields added.
 //!
-//! Pushing costs the copy of one request into an entry, one short lock and one
-//! broadcast of its sequence number (to `/api/stream`); readers clone the
-//! entries' `Arc`s out under the lock and do their work without it.
+//! Pushing costs the copy of one request into an entry (one allocation), one
+//! short lock that writes a slot of the preallocated [`Ring`], and a wake-up
+//! of `/api/stream` readers that is a single atomic load when there are none.
+//! Everything else is done when the API asks: readers clone the entries'
+//! `Arc`s out under the lock and do their work without it, and entries pushed
+//! out of the ring are dropped after the lock is let go.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use hdrhistogram::Histogram;
 use http::{HeaderMap, HeaderName, HeaderValue, header};
 use rand::RngExt;
 use rand::distr::Alphanumeric;
-use tokio::sync::broadcast;
+use tokio::sync::watch;
 
+use super::ring::Ring;
 use crate::catalog;
 use crate::listen::forward::{Forwarded, Outcome};
 use crate::listen::record::Record;
@@ -31,10 +33,8 @@ pub const BODY_CAP: usize = 1 << 20;
 pub const ANSWER_CAP: usize = 64 << 10;
 /// The smallest `--inspect-memory`: room for a few entries with a whole 1 MiB body.
 pub const MIN_MEMORY: u64 = 4 << 20;
-/// What an entry costs besides its bytes (the structs, the map, the `Arc`).
+/// What an entry costs besides its bytes (the structs, its slot, the `Arc`).
 const OVERHEAD: usize = 512;
-/// Arrivals a slow `/api/stream` reader may fall behind by before it skips some.
-const STREAM_BACKLOG: usize = 1024;
 
 /// How much the store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,25 +97,26 @@ pub struct Exchange {
     pub error: Option<String>,
 }
 
-/// One request as kept. Pushing one costs three allocations (the entry, the
-/// line with the body after it, the event names) and no copy of a header map:
-/// the request headers are read back from the line when someone asks.
+/// One request as kept. Making one costs one allocation for what was received
+/// (the line, the body and the event names, one after the other), sharing the
+/// answer's bytes, and no copy of a header map: the request headers are read
+/// back from the line when someone asks.
 #[derive(Debug)]
 pub struct Entry {
     /// Arrival order, from 1.
     pub seq: u64,
     id: [u8; ID_LEN],
-    /// The record's NDJSON line without its newline, then the body (its first [`BODY_CAP`] bytes).
+    /// The record's NDJSON line without its newline, the body (its first
+    /// [`BODY_CAP`] bytes), then the names of the events it carried, one a line.
     data: Box<[u8]>,
     line_len: usize,
+    body_end: usize,
     /// From arrival to answer.
     pub duration: Duration,
     /// The status answered.
     pub status: u16,
     /// The signature verdict.
     pub verified: Option<bool>,
-    /// The names of the events it carried, one a line.
-    events: Box<str>,
     /// More about a refusal, for people (the human view's second part).
     pub detail: Option<Cow<'static, str>>,
     /// Whether the body is only the start of it.
@@ -161,11 +162,12 @@ impl Entry {
     ) -> Entry {
         let truncated = rec.body.len() > BODY_CAP;
         let kept = &rec.body[..rec.body.len().min(BODY_CAP)];
+        let names = rec.events.iter().map(|e| e.event.len() + 1).sum::<usize>();
         let mut data = Vec::new();
         match line {
             Some(l) if !truncated => {
                 let l = l.strip_suffix(b"\n").unwrap_or(l);
-                data.reserve_exact(l.len() + kept.len());
+                data.reserve_exact(l.len() + kept.len() + names);
                 data.extend_from_slice(l);
             }
             _ => {
@@ -174,10 +176,16 @@ impl Entry {
                     Record { body: kept, body_is_json: rec.body_is_json && !truncated, detail: None, ..*rec };
                 shown.write_json(&mut data);
                 data.pop();
+                data.reserve_exact(kept.len() + names);
             }
         }
         let line_len = data.len();
         data.extend_from_slice(kept);
+        let body_end = data.len();
+        for e in rec.events {
+            data.extend_from_slice(e.event.as_bytes());
+            data.push(b'\n');
+        }
         let exchange = rec.forward.map(exchange);
         let answer = Answer {
             status: rec.status,
@@ -186,16 +194,8 @@ impl Entry {
             connection: headers.get(header::CONNECTION).cloned(),
             body: capped(body, ANSWER_CAP),
         };
-        let mut events = String::new();
-        for e in rec.events {
-            if !events.is_empty() {
-                events.push('\n');
-            }
-            events.push_str(&e.event);
-        }
         let size = OVERHEAD
             + data.len()
-            + events.len()
             + answer.body.len()
             + exchange.as_ref().map_or(0, |x| x.body.len() + header_bytes(&x.headers) + x.url.len());
         Entry {
@@ -203,10 +203,10 @@ impl Entry {
             id: fresh_id(),
             data: data.into_boxed_slice(),
             line_len,
+            body_end,
             duration,
             status: rec.status,
             verified: rec.verified,
-            events: events.into_boxed_str(),
             detail: rec.detail.clone(),
             truncated,
             answer,
@@ -227,12 +227,14 @@ impl Entry {
 
     /// The body (its first [`BODY_CAP`] bytes).
     pub fn body(&self) -> &[u8] {
-        &self.data[self.line_len..]
+        &self.data[self.line_len..self.body_end]
     }
 
     /// The names of the events it carried.
     pub fn events(&self) -> impl Iterator<Item = &str> + Clone {
-        self.events.split('\n').filter(|e| !e.is_empty())
+        // Event names come from parsed JSON strings: whole UTF-8, each followed by its newline.
+        let names = std::str::from_utf8(&self.data[self.body_end..]).unwrap_or_default();
+        names.split('\n').filter(|e| !e.is_empty())
     }
 
     /// The request headers, read back from the line (a repeated header comes
@@ -357,15 +359,7 @@ impl Filter {
     }
 }
 
-struct Inner {
-    entries: VecDeque<Arc<Entry>>,
-    bytes: u64,
-    next_seq: u64,
-    /// Time to answer, in microseconds, of every request since the start.
-    latency: Histogram<u64>,
-}
-
-/// Latency percentiles in milliseconds (`None` before any request).
+/// Latency percentiles in milliseconds (`None` when nothing is kept).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Latency {
     /// Median.
@@ -378,11 +372,28 @@ pub struct Latency {
     pub max: Option<f64>,
 }
 
+impl Latency {
+    /// The nearest-rank percentiles of these durations.
+    pub fn of(mut durations: Vec<Duration>) -> Latency {
+        if durations.is_empty() {
+            return Latency::default();
+        }
+        durations.sort_unstable();
+        let n = durations.len();
+        let at = |q: f64| {
+            let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+            Some(durations[rank - 1].as_secs_f64() * 1000.0)
+        };
+        Latency { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1.0) }
+    }
+}
+
 /// The bounded store and the stream of arrivals.
 pub struct Store {
-    bounds: Bounds,
-    inner: Mutex<Inner>,
-    arrivals: broadcast::Sender<u64>,
+    ring: Mutex<Ring<Arc<Entry>>>,
+    /// Bumped after each push while someone reads `/api/stream`; the readers
+    /// then take what is new from the ring.
+    arrivals: watch::Sender<()>,
     started: Instant,
     started_at: SystemTime,
 }
@@ -390,101 +401,81 @@ pub struct Store {
 impl Store {
     /// An empty store keeping at most `bounds`.
     pub fn new(bounds: Bounds) -> Store {
-        let (arrivals, _) = broadcast::channel(STREAM_BACKLOG);
+        // No entry costs less than OVERHEAD: more slots than that allows would never fill.
+        let slots = bounds.count.min(usize::try_from(bounds.bytes / OVERHEAD as u64).unwrap_or(usize::MAX));
         Store {
-            bounds,
-            inner: Mutex::new(Inner {
-                entries: VecDeque::new(),
-                bytes: 0,
-                next_seq: 1,
-                // 1 µs to 1 hour, 3 significant digits: a fixed few dozen KiB.
-                latency: Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds"),
-            }),
-            arrivals,
+            ring: Mutex::new(Ring::new(slots, bounds.bytes)),
+            arrivals: watch::Sender::new(()),
             started: Instant::now(),
             started_at: SystemTime::now(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Ring<Arc<Entry>>> {
+        self.ring.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Keeps `entry`, dropping the oldest while over a limit, and tells the stream.
+    /// Keeps `entry`, dropping the oldest while over a limit, and wakes the stream's readers.
     pub fn push(&self, mut entry: Entry) {
-        let micros = u64::try_from(entry.duration.as_micros()).unwrap_or(u64::MAX);
         let size = entry.size as u64;
-        let seq = {
-            let mut inner = self.lock();
-            inner.latency.saturating_record(micros.max(1));
-            let seq = inner.next_seq;
-            inner.next_seq += 1;
-            entry.seq = seq;
-            while !inner.entries.is_empty()
-                && (inner.entries.len() >= self.bounds.count || inner.bytes + size > self.bounds.bytes)
-            {
-                if let Some(old) = inner.entries.pop_front() {
-                    inner.bytes -= old.size as u64;
-                }
-            }
-            inner.bytes += size;
-            inner.entries.push_back(Arc::new(entry));
-            seq
+        let evicted = {
+            let mut ring = self.lock();
+            entry.seq = ring.last_seq() + 1;
+            ring.push(Arc::new(entry), size).1
         };
-        // No subscriber is not an error: nobody has the page open.
-        let _ = self.arrivals.send(seq);
+        // Freed here, outside the lock.
+        drop(evicted);
+        // An error only says nobody has the page open, and costs one atomic load.
+        let _ = self.arrivals.send(());
     }
 
     /// The entries passing `filter`, newest first.
     pub fn list(&self, filter: &Filter) -> Vec<Arc<Entry>> {
-        let all: Vec<Arc<Entry>> = self.lock().entries.iter().rev().cloned().collect();
+        let all: Vec<Arc<Entry>> = self.lock().newest_first().cloned().collect();
         all.into_iter().filter(|e| filter.matches(e)).take(filter.limit.unwrap_or(usize::MAX)).collect()
     }
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<Arc<Entry>> {
-        self.lock().entries.iter().rev().find(|e| e.id() == id).cloned()
+        self.lock().newest_first().find(|e| e.id() == id).cloned()
     }
 
     /// The entry with this sequence number, if still kept.
     pub fn by_seq(&self, seq: u64) -> Option<Arc<Entry>> {
-        let inner = self.lock();
-        let first = inner.entries.front()?.seq;
-        let at = usize::try_from(seq.checked_sub(first)?).ok()?;
-        inner.entries.get(at).filter(|e| e.seq == seq).cloned()
+        self.lock().get(seq).cloned()
     }
 
-    /// Forgets every entry (the counters and latency stay: they are since the start).
+    /// The oldest kept entry that arrived after entry `seq`.
+    pub fn after(&self, seq: u64) -> Option<Arc<Entry>> {
+        self.lock().after(seq).map(|(_, e)| e.clone())
+    }
+
+    /// The sequence number of the last arrival (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.lock().last_seq()
+    }
+
+    /// Forgets every entry (the counters stay: they are since the start).
     pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.entries.clear();
-        inner.bytes = 0;
+        let all = self.lock().clear();
+        drop(all);
     }
 
     /// How many entries and bytes are kept now.
     pub fn usage(&self) -> (usize, u64) {
-        let inner = self.lock();
-        (inner.entries.len(), inner.bytes)
+        let ring = self.lock();
+        (ring.len(), ring.bytes())
     }
 
-    /// Latency since the start, in milliseconds.
+    /// The kept requests' time to answer, in milliseconds.
     pub fn latency(&self) -> Latency {
-        let inner = self.lock();
-        let h = &inner.latency;
-        if h.is_empty() {
-            return Latency::default();
-        }
-        let ms = |micros: u64| Some(micros as f64 / 1000.0);
-        Latency {
-            p50: ms(h.value_at_quantile(0.5)),
-            p90: ms(h.value_at_quantile(0.9)),
-            p99: ms(h.value_at_quantile(0.99)),
-            max: ms(h.max()),
-        }
+        let durations = self.lock().newest_first().map(|e| e.duration).collect();
+        Latency::of(durations)
     }
 
-    /// A new subscriber to arrivals (sequence numbers).
-    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+    /// A reader of arrivals: it is woken after each push from now on (several
+    /// pushes may wake it once), and finds what is new with [`Store::after`].
+    pub fn subscribe(&self) -> watch::Receiver<()> {
         self.arrivals.subscribe()
     }
 
@@ -630,12 +621,51 @@ mod tests {
     fn latency_and_stream() {
         let store = Store::new(Bounds { count: 10, bytes: 1 << 30 });
         assert_eq!(store.latency(), Latency::default());
-        let mut rx = store.subscribe();
+        // Nobody reads the stream: a push still keeps the entry.
         store.push(entry(LEAD, 200));
-        assert_eq!(rx.try_recv().unwrap(), 1);
+        let mut rx = store.subscribe();
+        let seen = store.last_seq();
+        assert_eq!(seen, 1);
+        assert!(!rx.has_changed().unwrap());
+        store.push(entry(LEAD, 200));
+        assert!(rx.has_changed().unwrap());
+        rx.borrow_and_update();
+        assert_eq!(store.after(seen).unwrap().seq, 2);
+        assert!(store.after(2).is_none());
         let l = store.latency();
         assert!((l.p50.unwrap() - 3.0).abs() < 0.01, "{l:?}");
         assert_eq!(l.max, l.p50);
+        store.clear();
+        assert_eq!(store.latency(), Latency::default(), "latency is of the kept requests");
+    }
+
+    #[test]
+    fn latency_percentiles_are_nearest_rank() {
+        let ms = |v: u64| Duration::from_millis(v);
+        let l = Latency::of((1..=100).rev().map(ms).collect());
+        assert_eq!((l.p50, l.p90, l.p99, l.max), (Some(50.0), Some(90.0), Some(99.0), Some(100.0)));
+        let l = Latency::of(vec![ms(7)]);
+        assert_eq!((l.p50, l.max), (Some(7.0), Some(7.0)));
+    }
+
+    #[test]
+    fn slots_are_bounded_by_what_the_bytes_allow() {
+        let store = Store::new(Bounds { count: 1_000_000, bytes: MIN_MEMORY });
+        for _ in 0..3 {
+            store.push(entry(LEAD, 200));
+        }
+        assert_eq!(store.ring.lock().unwrap().capacity(), (MIN_MEMORY / OVERHEAD as u64) as usize);
+        assert_eq!(store.usage().0, 3);
+    }
+
+    #[test]
+    fn events_are_kept_after_the_body() {
+        let body =
+            br#"{"events":[{"id":"evt_1","event":"lead.created"},{"id":"evt_2","event":"case.closed"}]}"#;
+        let e = entry(body, 200);
+        assert_eq!(e.events().collect::<Vec<_>>(), ["lead.created", "case.closed"]);
+        assert_eq!(e.body(), body);
+        assert_eq!(entry(b"not json", 400).events().count(), 0);
     }
 
     #[test]
