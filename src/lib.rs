@@ -63,20 +63,32 @@ fn usage_error(e: clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
     }
-    let (message, hint) = compact_clap_error(&e.to_string());
+    let sub = subcommand_given(std::env::args().skip(1));
+    let (message, hint) = compact_clap_error(&e.to_string(), sub.as_deref());
     let printer = output::Printer::new(false, output::ColorChoice::Auto, output::Verbosity::Normal);
     printer.error(&Error::usage(message).with_hint(hint));
     ExitCode::from(2)
 }
 
+/// The first word of the command line that names a subcommand: clap's text
+/// for a refused value has no usage line to say which command it was.
+fn subcommand_given(mut args: impl Iterator<Item = String>) -> Option<String> {
+    use clap::CommandFactory;
+    let root = cli::Cli::command();
+    args.find(|a| root.get_subcommands().any(|s| s.get_name() == a))
+}
+
 /// Folds clap's multi-line error text into one message and one hint: the tips
 /// clap offers (a similar flag or command) when there are any, else where the
-/// usage is shown.
-fn compact_clap_error(text: &str) -> (String, String) {
+/// usage of the command given (`sub`) is shown.
+fn compact_clap_error(text: &str, sub: Option<&str>) -> (String, String) {
     let text = text.strip_prefix("error: ").unwrap_or(text);
     let mut message = Vec::new();
     let mut tips = Vec::new();
-    let mut command = "scopien-hooks".to_string();
+    let mut command = match sub {
+        Some(sub) => format!("scopien-hooks {sub}"),
+        None => "scopien-hooks".to_string(),
+    };
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if let Some(usage) = line.strip_prefix("Usage: ") {
             let mut words = usage.split_whitespace();
@@ -122,25 +134,44 @@ pub fn run(cli: cli::Cli) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::compact_clap_error;
+    use super::{compact_clap_error, subcommand_given};
 
     #[test]
     fn clap_errors_fold_to_one_line_and_a_hint() {
         let (m, h) = compact_clap_error(
             "error: the following required arguments were not provided:\n  --signature <SIG>\n\n\
              Usage: scopien-hooks verify --signature <SIG> --secret <S>...\n\nFor more information, try '--help'.\n",
+            None,
         );
         assert_eq!(m, "the following required arguments were not provided: --signature <SIG>");
         assert_eq!(h, "`scopien-hooks verify --help` shows the usage");
         let (m, h) = compact_clap_error(
             "error: unexpected argument '--cout' found\n\n  tip: a similar argument exists: '--count'\n\n\
              Usage: scopien-hooks send-test --count <N> <TARGET>\n\nFor more information, try '--help'.\n",
+            Some("send-test"),
         );
         assert_eq!(m, "unexpected argument '--cout' found");
         assert_eq!(h, "a similar argument exists: '--count'");
         let (_, h) = compact_clap_error(
             "error: unexpected argument '--nope' found\n\nUsage: scopien-hooks [OPTIONS] <COMMAND>\n",
+            None,
         );
         assert_eq!(h, "`scopien-hooks --help` shows the usage");
+        // A refused value has no usage line: the command given names the help.
+        let (m, h) = compact_clap_error(
+            "error: invalid value '0' for '--limit <N>': give a whole number from 1 to 100\n\n\
+             For more information, try '--help'.\n",
+            Some("list"),
+        );
+        assert_eq!(m, "invalid value '0' for '--limit <N>': give a whole number from 1 to 100");
+        assert_eq!(h, "`scopien-hooks list --help` shows the usage");
+    }
+
+    #[test]
+    fn the_subcommand_is_the_first_word_naming_one() {
+        let words = |line: &str| line.split_whitespace().map(String::from).collect::<Vec<_>>().into_iter();
+        assert_eq!(subcommand_given(words("--json list --limit 0")).as_deref(), Some("list"));
+        assert_eq!(subcommand_given(words("-v send-test 3000 --count 0")).as_deref(), Some("send-test"));
+        assert_eq!(subcommand_given(words("--nope")), None);
     }
 }

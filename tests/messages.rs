@@ -273,6 +273,20 @@ fn a_401_from_listen_points_at_the_fix_for_each_reason() {
     assert!(hint(&out.stderr).contains("pass --secret"), "{}", out.stderr);
 }
 
+#[test]
+fn a_refused_value_points_at_its_own_commands_help() {
+    for (args, help) in [
+        (&["--json", "list", "--limit", "0"][..], "`scopien-hooks list --help`"),
+        (&["send-test", "3000", "--rate", "1e-300"], "`scopien-hooks send-test --help`"),
+        (&["get", "wh_../x"], "`scopien-hooks get --help`"),
+        (&["emulate", "--retain", "-1"], "`scopien-hooks emulate --help`"),
+    ] {
+        let out = run(cmd(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(hint(&out.stderr).contains(help), "{args:?}: {}", out.stderr);
+    }
+}
+
 // ---------------------------------------------------------------- emulate --help
 
 #[test]
