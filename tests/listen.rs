@@ -94,6 +94,10 @@ fn ready_line_names_the_real_port() {
     let port = l.url.rsplit(':').next().unwrap().parse::<u16>().unwrap();
     assert_ne!(port, 0);
     assert_eq!(line, format!("Ready! Listening on http://127.0.0.1:{port}"));
+    // With --path the line is the whole URL to paste.
+    let l = listen(&["--secret", SECRET, "--path", "/webhooks/scopien"]);
+    let line = l.stderr_seen.iter().find(|s| s.starts_with("Ready!")).unwrap().clone();
+    assert_eq!(line, format!("Ready! Listening on {}/webhooks/scopien", l.url));
 }
 
 #[test]

@@ -274,6 +274,20 @@ fn a_401_from_listen_points_at_the_fix_for_each_reason() {
 }
 
 #[test]
+fn a_wrong_path_or_an_oversized_body_says_so() {
+    let l = listener(&["--path", "/webhooks/scopien", "--max-body", "1KiB"]);
+    let port = l.url.rsplit(':').next().unwrap().to_string();
+    let out = run(cmd(), &["send-test", &port]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("404 Not Found"), "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("nothing at /: check the URL's path"), "{}", out.stderr);
+    let out =
+        run(cmd(), &["send-test", &format!("{}/webhooks/scopien", l.url), "--batch", "50", "--count", "50"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(hint(&out.stderr).contains("--max-body"), "{}", out.stderr);
+}
+
+#[test]
 fn a_refused_value_points_at_its_own_commands_help() {
     for (args, help) in [
         (&["--json", "list", "--limit", "0"][..], "`scopien-hooks list --help`"),

@@ -1,7 +1,7 @@
 //! `listen`: receive, verify, show, filter, save and forward deliveries.
 //!
 //! [`run`] takes the validated flags ([`options`]), binds ([`server`]), prints
-//! `Ready! Listening on http://HOST:PORT` on stderr and serves until
+//! `Ready! Listening on http://HOST:PORT` (and the `--path`) on stderr and serves until
 //! `--max-events` is reached (exit 0), `--timeout` passes (exit 1 when
 //! `--max-events` was asked and not reached, else 0), or Ctrl-C / SIGTERM
 //! (exit 0). It then stops accepting, lets in-flight requests finish, and
@@ -109,7 +109,8 @@ pub async fn run(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         ))
     };
     let listen_url = format!("http://{addr}{}", opts.path.as_deref().unwrap_or(""));
-    eprintln_safe(&format!("Ready! Listening on http://{addr}"));
+    // With --path, the URL to paste is the whole of it.
+    eprintln_safe(&format!("Ready! Listening on {listen_url}"));
     let inspector = match inspect_listener {
         Some((l, at)) => {
             let task = inspect::spawn(l, at, state.clone(), listen_url)?;

@@ -266,6 +266,17 @@ pub fn verdict(target: &Target, tally: &Tally, sending: Sending) -> Result<ExitS
     let timed_out = tally.errors.iter().any(|(e, _)| e.starts_with("timed out"));
     Err(if timed_out {
         err.with_hint("receivers must answer within 5 s (the docs' deadline); raise --timeout only to debug")
+    } else if tally.count_of(404) > 0 {
+        err.with_hint(format!(
+            "the receiver has nothing at {}: check the URL's path (`listen` prints the URL to paste on its \
+             Ready! line)",
+            target.path.path()
+        ))
+    } else if tally.count_of(413) > 0 {
+        err.with_hint(
+            "the receiver refused the body as too large: send fewer events per request (--batch), or raise \
+             its limit (`listen --max-body`)",
+        )
     } else {
         err
     })
@@ -397,6 +408,10 @@ mod tests {
         assert_eq!(verdict(&target(), &tally_with(204, 2), SIGNED), Ok(ExitStatus::Success));
         let e = verdict(&target(), &tally_with(401, 1), SIGNED).unwrap_err();
         assert!(e.hint().unwrap().contains("--signature-format bare"));
+        let e = verdict(&target(), &tally_with(404, 1), SIGNED).unwrap_err();
+        assert!(e.hint().unwrap().contains("nothing at /hook"), "{e:?}");
+        let e = verdict(&target(), &tally_with(413, 1), SIGNED).unwrap_err();
+        assert!(e.hint().unwrap().contains("--max-body"), "{e:?}");
         let e = verdict(&target(), &tally_with(500, 4), SIGNED).unwrap_err();
         assert_eq!(e.exit_code(), 1);
         assert!(e.message().contains("500 Internal Server Error ×4"), "{}", e.message());

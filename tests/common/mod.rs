@@ -356,7 +356,7 @@ pub fn closed_port() -> ClosedPort {
 /// line by line in the background.
 pub struct Running {
     pub child: Child,
-    /// The URL from the `Ready!` line.
+    /// The URL on the `Ready!` line (a listener's without its `--path`).
     pub url: String,
     stderr: Receiver<String>,
     stdout: Receiver<String>,
@@ -390,12 +390,14 @@ impl Running {
         let stdout = pump(child.stdout.take().unwrap());
         let mut r = Running { child, url: String::new(), stderr, stdout, stderr_seen: Vec::new() };
         let line = r.stderr_until(|l| l.starts_with("Ready!"));
-        r.url = line
+        let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
             .expect("Ready! line has a URL")
-            .trim_end_matches([',', '.'])
-            .to_string();
+            .trim_end_matches([',', '.']);
+        // A listener's line ends in its --path; tests add their own paths.
+        let origin = url["http://".len()..].find('/').map_or(url.len(), |at| "http://".len() + at);
+        r.url = if line.starts_with("Ready! Listening") { &url[..origin] } else { url }.to_string();
         r
     }
 
