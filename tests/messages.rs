@@ -223,7 +223,8 @@ fn a_401_hint_follows_the_receivers_stated_reason() {
         assert!(line.contains("stale timestamp"), "{line}");
         assert!(hint.contains("clock") && hint.contains("--tolerance"), "{hint}");
         assert!(!hint.contains("signature-format"), "{hint}");
-        let (_, hint) = send("/json", &signed);
+        let (line, hint) = send("/json", &signed);
+        assert!(line.contains("401 Unauthorized: Timestamp outside the tolerance zone"), "{line}");
         assert!(hint.contains("--tolerance"), "{hint}");
         for path in ["/mismatch", "/docs", "/unstated"] {
             let (_, hint) = send(path, &signed);

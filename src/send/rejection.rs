@@ -67,11 +67,27 @@ impl Rejection {
     }
 }
 
-/// The reason as the receiver stated it: its answer's first line, trimmed and
-/// shortened; `None` when the body is empty.
+/// The reason as the receiver stated it: a JSON answer's `error` (or
+/// `error.message`, or `message`) string, else the first line of a text
+/// answer, trimmed and shortened; `None` when there is none (an empty body, a
+/// page of HTML).
 pub fn stated(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(&body[..body.len().min(REASON_BYTES)]);
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let head = &body[..body.len().min(REASON_BYTES)];
+    let from_json = serde_json::from_slice::<serde_json::Value>(head).ok().and_then(|v| {
+        let error = v.get("error");
+        [error, error.and_then(|e| e.get("message")), v.get("message")]
+            .into_iter()
+            .flatten()
+            .find_map(|s| s.as_str().map(str::to_string))
+    });
+    let text = String::from_utf8_lossy(head);
+    let line = match &from_json {
+        Some(reason) => reason.trim(),
+        None => text.lines().map(str::trim).find(|l| !l.is_empty())?,
+    };
+    if line.is_empty() || (from_json.is_none() && line.starts_with('<')) {
+        return None;
+    }
     Some(match line.char_indices().nth(REASON_CHARS) {
         Some((at, _)) => format!("{}…", &line[..at]),
         None => line.to_string(),
@@ -125,6 +141,14 @@ mod tests {
         assert_eq!(stated(b""), None);
         assert_eq!(stated(b"\n  \n"), None);
         assert_eq!(stated(b"  stale timestamp \nmore").as_deref(), Some("stale timestamp"));
+        assert_eq!(stated(br#"{"error":"Invalid signature"}"#).as_deref(), Some("Invalid signature"));
+        assert_eq!(
+            stated(br#"{"error":{"code":"unauthorized","message":"stale timestamp"}}"#).as_deref(),
+            Some("stale timestamp")
+        );
+        assert_eq!(stated(br#"{"message":"missing signature"}"#).as_deref(), Some("missing signature"));
+        assert_eq!(stated(br#"{"ok":false}"#).as_deref(), Some(r#"{"ok":false}"#));
+        assert_eq!(stated(b"<!DOCTYPE html>\n<html>401</html>"), None);
         let long = "x".repeat(200);
         let got = stated(long.as_bytes()).unwrap();
         assert_eq!(got.chars().count(), REASON_CHARS + 1);
