@@ -289,6 +289,26 @@ fn a_wrong_path_or_an_oversized_body_says_so() {
 }
 
 #[test]
+fn a_test_the_api_sent_that_got_401_points_at_the_webhooks_secret() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!({"data": {
+                "id": "dlv_t1", "webhookId": "wh_abc", "eventId": "evt_1", "event": "opportunity.updated",
+                "attempt": 1, "status": "failed", "responseStatus": 401, "durationMs": 4,
+                "createdAt": "2026-01-22T10:15:00Z", "nextRetryAt": "2026-01-22T10:15:05Z"
+            }}),
+        )
+    });
+    let out = run(api(&server), &["send-test", "wh_abc"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(error(&out.stderr).contains("the endpoint answered 401"), "{}", out.stderr);
+    let hint = hint(&out.stderr);
+    assert!(hint.contains("scopien-hooks get wh_abc --show-secret"), "{hint}");
+    assert!(hint.contains("deliveries wh_abc --follow"), "{hint}");
+}
+
+#[test]
 fn a_refused_value_points_at_its_own_commands_help() {
     for (args, help) in [
         (&["--json", "list", "--limit", "0"][..], "`scopien-hooks list --help`"),

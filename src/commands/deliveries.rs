@@ -142,11 +142,19 @@ pub fn outcome(delivery: Option<&Delivery>, what: &str) -> Result<ExitStatus> {
         (None, None) => "no answer".to_string(),
     };
     let err = Error::failure(format!("{what} ({}) failed: {why}", d.id));
-    Err(match &d.next_retry_at {
-        Some(_) => err.with_hint(format!(
+    let refused = (d.response_status == Some(401)).then(|| {
+        format!(
+            "the endpoint did not accept the signature: it must verify with this webhook's secret \
+             (`scopien-hooks get {} --show-secret`)",
+            d.webhook_id
+        )
+    });
+    let retrying = d.next_retry_at.as_ref().map(|_| {
+        format!(
             "the service retries it on its schedule; watch with `scopien-hooks deliveries {} --follow`",
             d.webhook_id
-        )),
-        None => err,
-    })
+        )
+    });
+    let hints: Vec<String> = [refused, retrying].into_iter().flatten().collect();
+    Err(if hints.is_empty() { err } else { err.with_hint(hints.join("; ")) })
 }
