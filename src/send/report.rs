@@ -310,8 +310,8 @@ fn unauthorized(tally: &Tally, sending: Sending, of: &str) -> Error {
              receiver's secret"
         }
         (Rejection::Missing, _) => {
-            "the request carried a signature, but the receiver found none: check which header it reads \
-             (--scheme signs as another provider) and that nothing in between drops it"
+            "the request carried a signature made with --secret, but the receiver found none: check which \
+             header it reads (--scheme signs as another provider) and that nothing in between drops it"
         }
         (_, Signatures::Saved) => {
             "the saved signatures were sent unchanged: pass --secret with the receiver's secret to re-sign \
