@@ -82,7 +82,10 @@ impl Target {
         };
         // Credentials in a target would be sent to it on every request, and shown.
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad());
+            return Err(Error::usage(format!(
+                "{flag} '{given}' holds credentials: they would go to the receiver with every request"
+            ))
+            .with_hint("leave the user and password out of the URL"));
         }
         let host_str = match url.host_str() {
             Some(h) if !h.is_empty() => h,

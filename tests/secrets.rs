@@ -154,4 +154,14 @@ fn url_passwords_stay_out_of_errors_and_status_lines() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("user:***@127.0.0.1"), "{}", out.stderr);
     assert!(!out.stderr.contains("hunter2pw"), "{}", out.stderr);
+    // Refused for what it holds, not as "not a URL"; replay --to the same.
+    assert!(out.stderr.contains("holds credentials"), "{}", out.stderr);
+    let out = run(cmd(), &["replay", "-", "--to", "http://user:hunter2pw@127.0.0.1:9/app"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--to 'http://user:***@127.0.0.1:9/app' holds credentials"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("hunter2pw"), "{}", out.stderr);
 }
