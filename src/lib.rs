@@ -104,7 +104,16 @@ fn compact_clap_error(text: &str, sub: Option<&str>) -> (String, String) {
         }
     }
     let message = message.join(" ");
-    let hint = if tips.is_empty() { format!("`{command} --help` shows the usage") } else { tips.join("; ") };
+    // A refused id is best answered with where the ids are listed.
+    let hint = if message.contains("for '<ID>'") {
+        "`scopien-hooks list` shows your webhooks and their ids".to_string()
+    } else if message.contains("for '<DELIVERY_ID>'") {
+        "`scopien-hooks deliveries WEBHOOK_ID` shows a webhook's deliveries and their ids".to_string()
+    } else if tips.is_empty() {
+        format!("`{command} --help` shows the usage")
+    } else {
+        tips.join("; ")
+    };
     (message, hint)
 }
 
@@ -165,6 +174,12 @@ mod tests {
         );
         assert_eq!(m, "invalid value '0' for '--limit <N>': give a whole number from 1 to 100");
         assert_eq!(h, "`scopien-hooks list --help` shows the usage");
+        let (_, h) = compact_clap_error(
+            "error: invalid value 'wh_../x' for '<ID>': 'wh_../x' is not a webhook id: it must be wh_ \
+             followed by letters, digits or _\n",
+            Some("get"),
+        );
+        assert_eq!(h, "`scopien-hooks list` shows your webhooks and their ids");
     }
 
     #[test]

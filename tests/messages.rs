@@ -313,7 +313,8 @@ fn a_refused_value_points_at_its_own_commands_help() {
     for (args, help) in [
         (&["--json", "list", "--limit", "0"][..], "`scopien-hooks list --help`"),
         (&["send-test", "3000", "--rate", "1e-300"], "`scopien-hooks send-test --help`"),
-        (&["get", "wh_../x"], "`scopien-hooks get --help`"),
+        (&["get", "wh_../x"], "`scopien-hooks list` shows your webhooks and their ids"),
+        (&["redeliver", "dlv_"], "`scopien-hooks deliveries WEBHOOK_ID`"),
         (&["emulate", "--retain", "-1"], "`scopien-hooks emulate --help`"),
     ] {
         let out = run(cmd(), args);
