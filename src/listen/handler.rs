@@ -37,7 +37,7 @@ use super::body::{self, BodyError};
 use super::classify::{self, Refusal};
 use super::dedupe::{self, Attempts, Seen};
 use super::forward::{Forwarder, Outcome};
-use super::inspect::store::{Entry, Store};
+use super::inspect::store::{Entry, Line, Store};
 use super::options::{Options, VerifyMode};
 use super::record::Record;
 use super::render::{self, Style};
@@ -523,24 +523,25 @@ impl State {
     }
 
     /// Writes the record to `save` and to stdout (NDJSON or a human block);
-    /// `with_line` gets its NDJSON line when one was written. Nothing is shown
+    /// `with_line` gets its NDJSON line (and where its payload starts) when one
+    /// was written. Nothing is shown
     /// when saving fails.
     fn emit(
         &self,
         rec: &Record<'_>,
         save: Option<&SaveFile>,
-        with_line: impl FnOnce(&[u8]),
+        with_line: impl FnOnce(Line<'_>),
     ) -> std::io::Result<()> {
         if self.opts.json || save.is_some() {
             let saved = LINE.with_borrow_mut(|line| {
                 line.clear();
-                rec.write_json(line);
+                let payload_at = rec.write_json(line);
                 let saved = save.map_or(Ok(()), |f| f.append(line));
                 if saved.is_ok() {
                     if self.opts.json {
                         self.sink.write(line);
                     }
-                    with_line(line);
+                    with_line(Line { text: line, payload_at });
                 }
                 if line.capacity() > KEEP_LINE {
                     *line = Vec::new();

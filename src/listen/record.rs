@@ -52,8 +52,9 @@ pub struct Record<'a> {
 }
 
 impl Record<'_> {
-    /// Appends the NDJSON line (with its newline) to `out`.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    /// Appends the NDJSON line (with its newline) to `out`; returns where in
+    /// `out` the payload's JSON starts.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> usize {
         out.reserve(256 + self.body.len() + 64 * self.headers.len());
         out.extend_from_slice(b"{\"received_at\":\"");
         write_rfc3339_millis(out, self.received_at);
@@ -95,6 +96,7 @@ impl Record<'_> {
         out.extend_from_slice(b",\"headers\":");
         write_headers(out, self.headers);
         out.extend_from_slice(b",\"payload\":");
+        let payload_at = out.len();
         match payload_form(self.body, self.body_is_json) {
             PayloadForm::Null => out.extend_from_slice(b"null"),
             PayloadForm::Verbatim => out.extend_from_slice(self.body),
@@ -122,6 +124,7 @@ impl Record<'_> {
             }
         }
         out.extend_from_slice(b"}\n");
+        payload_at
     }
 }
 

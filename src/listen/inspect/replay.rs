@@ -93,7 +93,7 @@ pub async fn run(inspector: &Inspector, entry: &Entry, ask: Ask) -> Result<Vec<u
                     .into(),
             );
         }
-        None => Bytes::copy_from_slice(entry.body()),
+        None => Bytes::from(entry.body().into_owned()),
     };
     if resign {
         let signer = inspector.listen.opts.inspect.as_ref().and_then(|i| i.signer.as_ref()).ok_or(

@@ -25,6 +25,7 @@ use tokio::sync::watch;
 use super::ring::Ring;
 use crate::catalog;
 use crate::listen::forward::{Forwarded, Outcome};
+use crate::listen::parse::{PayloadForm, payload_form};
 use crate::listen::record::Record;
 
 /// The most of a request body kept for display.
@@ -97,19 +98,43 @@ pub struct Exchange {
     pub error: Option<String>,
 }
 
+/// A record's NDJSON line as written, and where its payload starts in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    /// The line (its newline may follow).
+    pub text: &'a [u8],
+    /// Where `"payload":`'s value starts.
+    pub payload_at: usize,
+}
+
+/// Where an entry's body is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyAt {
+    /// It is empty.
+    Empty,
+    /// In the line, verbatim, `len` bytes from the payload's start.
+    Verbatim(usize),
+    /// In the line, as the JSON string it unescapes to exactly.
+    Escaped,
+    /// Copied after the line (it is not valid UTF-8, so the line's text is not it).
+    Copied,
+}
+
 /// One request as kept. Making one costs one allocation for what was received
-/// (the line, the body and the event names, one after the other), sharing the
-/// answer's bytes, and no copy of a header map: the request headers are read
-/// back from the line when someone asks.
+/// (the line, the event names, and the body only when the line cannot give it
+/// back), sharing the answer's bytes, and no copy of a header map: the request
+/// headers and the body are read back from the line when someone asks.
 #[derive(Debug)]
 pub struct Entry {
     /// Arrival order, from 1.
     pub seq: u64,
     id: [u8; ID_LEN],
-    /// The record's NDJSON line without its newline, the body (its first
-    /// [`BODY_CAP`] bytes), then the names of the events it carried, one a line.
+    /// The record's NDJSON line without its newline, the body when [`BodyAt::Copied`],
+    /// then the names of the events it carried, one a line.
     data: Box<[u8]>,
     line_len: usize,
+    payload_at: usize,
+    body_at: BodyAt,
     body_end: usize,
     /// From arrival to answer.
     pub duration: Duration,
@@ -124,7 +149,7 @@ pub struct Entry {
     /// What was answered.
     pub answer: Answer,
     /// The forward, if any.
-    pub exchange: Option<Exchange>,
+    pub exchange: Option<Box<Exchange>>,
     size: usize,
 }
 
@@ -155,38 +180,49 @@ impl Entry {
     /// already written (`--json`, `--save`).
     pub fn new(
         rec: &Record<'_>,
-        line: Option<&[u8]>,
+        line: Option<Line<'_>>,
         headers: &HeaderMap,
         body: &Bytes,
         duration: Duration,
     ) -> Entry {
         let truncated = rec.body.len() > BODY_CAP;
         let kept = &rec.body[..rec.body.len().min(BODY_CAP)];
+        // The form the line's payload has: a cut body is no longer the JSON it was, it is kept as text.
+        let body_at = match payload_form(kept, rec.body_is_json && !truncated) {
+            PayloadForm::Null => BodyAt::Empty,
+            PayloadForm::Verbatim => BodyAt::Verbatim(kept.len()),
+            PayloadForm::Text if std::str::from_utf8(kept).is_ok() => BodyAt::Escaped,
+            PayloadForm::Text => BodyAt::Copied,
+        };
+        let copied = if body_at == BodyAt::Copied { kept.len() } else { 0 };
         let names = rec.events.iter().map(|e| e.event.len() + 1).sum::<usize>();
         let mut data = Vec::new();
-        match line {
+        let payload_at = match line {
             Some(l) if !truncated => {
-                let l = l.strip_suffix(b"\n").unwrap_or(l);
-                data.reserve_exact(l.len() + kept.len() + names);
-                data.extend_from_slice(l);
+                let text = l.text.strip_suffix(b"\n").unwrap_or(l.text);
+                data.reserve_exact(text.len() + copied + names);
+                data.extend_from_slice(text);
+                l.payload_at
             }
             _ => {
-                // A cut body is no longer the JSON it was: it is kept as text.
                 let shown =
                     Record { body: kept, body_is_json: rec.body_is_json && !truncated, detail: None, ..*rec };
-                shown.write_json(&mut data);
+                let at = shown.write_json(&mut data);
                 data.pop();
-                data.reserve_exact(kept.len() + names);
+                data.reserve_exact(copied + names);
+                at
             }
-        }
+        };
         let line_len = data.len();
-        data.extend_from_slice(kept);
+        if body_at == BodyAt::Copied {
+            data.extend_from_slice(kept);
+        }
         let body_end = data.len();
         for e in rec.events {
             data.extend_from_slice(e.event.as_bytes());
             data.push(b'\n');
         }
-        let exchange = rec.forward.map(exchange);
+        let exchange = rec.forward.map(|f| Box::new(exchange(f)));
         let answer = Answer {
             status: rec.status,
             content_type: headers.get(header::CONTENT_TYPE).cloned(),
@@ -203,6 +239,8 @@ impl Entry {
             id: fresh_id(),
             data: data.into_boxed_slice(),
             line_len,
+            payload_at,
+            body_at,
             body_end,
             duration,
             status: rec.status,
@@ -226,8 +264,19 @@ impl Entry {
     }
 
     /// The body (its first [`BODY_CAP`] bytes).
-    pub fn body(&self) -> &[u8] {
-        &self.data[self.line_len..self.body_end]
+    pub fn body(&self) -> Cow<'_, [u8]> {
+        let payload = &self.data[self.payload_at..self.line_len];
+        match self.body_at {
+            BodyAt::Empty => Cow::Borrowed(&[]),
+            BodyAt::Verbatim(len) => Cow::Borrowed(&payload[..len]),
+            BodyAt::Escaped => {
+                // The line's own JSON string, written from this very body: it reads back.
+                let mut de = serde_json::Deserializer::from_slice(payload);
+                let text = <String as serde::Deserialize>::deserialize(&mut de).unwrap_or_default();
+                Cow::Owned(text.into_bytes())
+            }
+            BodyAt::Copied => Cow::Borrowed(&self.data[self.line_len..self.body_end]),
+        }
     }
 
     /// The names of the events it carried.
@@ -353,7 +402,7 @@ impl Filter {
             return false;
         }
         match &self.q {
-            Some(q) if !q.is_empty() => memchr::memmem::find(e.body(), q.as_bytes()).is_some(),
+            Some(q) if !q.is_empty() => memchr::memmem::find(&e.body(), q.as_bytes()).is_some(),
             _ => true,
         }
     }
@@ -539,9 +588,40 @@ mod tests {
     fn a_given_line_is_used_as_is() {
         let h = HeaderMap::new();
         let rec = record(&h, b"x", 400);
-        let e = Entry::new(&rec, Some(b"{\"a\":1}\n"), &HeaderMap::new(), &OK, Duration::ZERO);
-        assert_eq!(e.line(), b"{\"a\":1}");
-        assert_eq!(e.body(), b"x");
+        let mut text = Vec::new();
+        let payload_at = rec.write_json(&mut text);
+        // Marked, to tell it from a line written afresh.
+        let text = String::from_utf8(text).unwrap().replace("\"POST\"", "\"MARK\"").into_bytes();
+        let e =
+            Entry::new(&rec, Some(Line { text: &text, payload_at }), &HeaderMap::new(), &OK, Duration::ZERO);
+        assert_eq!(e.line(), &text[..text.len() - 1]);
+        assert_eq!(&e.body()[..], b"x");
+    }
+
+    #[test]
+    fn bodies_are_read_back_from_the_line_unless_it_cannot_give_them() {
+        let h = HeaderMap::new();
+        let cases: [(&[u8], bool, BodyAt); 6] = [
+            (br#"{"a":[1,2]}"#, true, BodyAt::Verbatim(11)),
+            (b"{\n  \"a\": \"\\u00e9\\n\"\n}", true, BodyAt::Escaped),
+            (b"not json \"quoted\" \t \xc3\xa9", false, BodyAt::Escaped),
+            (b"\xff\xfe", false, BodyAt::Copied),
+            (b"", false, BodyAt::Empty),
+            (b"[1]", false, BodyAt::Verbatim(3)),
+        ];
+        for (body, is_json, want) in cases {
+            let rec = Record { body_is_json: is_json, ..record(&h, body, 200) };
+            for given in [false, true] {
+                let mut text = Vec::new();
+                let payload_at = rec.write_json(&mut text);
+                let line = given.then_some(Line { text: &text, payload_at });
+                let e = Entry::new(&rec, line, &HeaderMap::new(), &OK, Duration::ZERO);
+                assert_eq!(e.body_at, want, "{body:?}");
+                assert_eq!(&e.body()[..], body, "{body:?}");
+                let stored = e.data.len() - e.line().len();
+                assert_eq!(stored, if want == BodyAt::Copied { body.len() } else { 0 });
+            }
+        }
     }
 
     #[test]
@@ -664,7 +744,7 @@ mod tests {
             br#"{"events":[{"id":"evt_1","event":"lead.created"},{"id":"evt_2","event":"case.closed"}]}"#;
         let e = entry(body, 200);
         assert_eq!(e.events().collect::<Vec<_>>(), ["lead.created", "case.closed"]);
-        assert_eq!(e.body(), body);
+        assert_eq!(&e.body()[..], body);
         assert_eq!(entry(b"not json", 400).events().count(), 0);
     }
 
