@@ -29,8 +29,9 @@ pub const MAX_BATCH: u64 = 1_000_000;
 pub const MAX_ATTEMPTS: usize = 100;
 /// The slowest and fastest `--rate`, in events per second.
 pub const RATE_RANGE: (f64, f64) = (0.0001, 1_000_000.0);
-/// The largest `--time-scale`.
-pub const MAX_TIME_SCALE: f64 = 1_000_000.0;
+/// The smallest and largest `--time-scale`. Zero is refused like every other zero
+/// that means nothing; a millionth already makes the docs' hour-long schedule 4 ms.
+pub const TIME_SCALE_RANGE: (f64, f64) = (0.000001, 1_000_000.0);
 /// The largest size a flag takes (`--max-body`).
 pub const MAX_SIZE: u64 = 4 << 30;
 /// The most first attempts `--fail-first` refuses per event.
@@ -161,9 +162,10 @@ pub fn parse_rate(s: &str) -> Result<f64, String> {
     number_in(s, min, max).map_err(|_| format!("give events per second, from {min} to {max}"))
 }
 
-/// A time scale: from 0 (no waits) to 1000000.
+/// A time scale: from 0.000001 to 1000000.
 pub fn parse_scale(s: &str) -> Result<f64, String> {
-    number_in(s, 0.0, MAX_TIME_SCALE).map_err(|_| format!("give a factor from 0 to {MAX_TIME_SCALE}"))
+    let (min, max) = TIME_SCALE_RANGE;
+    number_in(s, min, max).map_err(|_| format!("give a factor from {min} to {max}"))
 }
 
 fn number_in(s: &str, min: f64, max: f64) -> Result<f64, ()> {
@@ -232,8 +234,9 @@ pub fn check_time_scale(scale: f64, span: Duration, what: &str) -> Result<(), St
     }
     let largest = (MAX_DURATION.as_secs_f64() / secs).floor();
     Err(format!(
-        "--time-scale {scale} stretches {what} ({}) past {MAX_DURATION_TEXT}: give a factor from 0 to {largest}",
-        humantime::format_duration(span)
+        "--time-scale {scale} stretches {what} ({}) past {MAX_DURATION_TEXT}: give a factor from {} to {largest}",
+        humantime::format_duration(span),
+        TIME_SCALE_RANGE.0
     ))
 }
 
@@ -408,9 +411,10 @@ pub(crate) mod tests {
         assert_eq!(parse_count("3").unwrap(), 3);
         refuses(parse_rate, &["0", "inf", "1e-300", "NaN"]);
         assert_eq!(parse_rate("0.5").unwrap(), 0.5);
-        refuses(parse_scale, &["-1", "1e300"]);
+        refuses(parse_scale, &["-1", "1e300", "0", "0.0000001"]);
         assert_eq!(parse_scale("0.01").unwrap(), 0.01);
-        assert_eq!(parse_scale("0").unwrap(), 0.0);
+        assert_eq!(parse_scale("0.000001").unwrap(), 0.000001);
+        assert_eq!(parse_scale("0").unwrap_err(), "give a factor from 0.000001 to 1000000");
         assert_eq!(parse_port("0").unwrap(), 0);
         refuses(parse_port, &["65536"]);
         refuses(parse_status, &["150"]);
@@ -455,7 +459,7 @@ pub(crate) mod tests {
             e.starts_with("--time-scale 1000000 stretches the retry schedule (1h 12m 35s) past 100y"),
             "{e}"
         );
-        assert!(e.ends_with("from 0 to 724629"), "{e}");
+        assert!(e.ends_with("from 0.000001 to 724629"), "{e}");
         assert!(check_pace(1, 0.0001).is_ok());
         let e = check_pace(MAX_COUNT, 0.0001).unwrap_err();
         assert!(e.ends_with("give a --rate from 0.3169 to 1000000"), "{e}");
@@ -603,7 +607,7 @@ pub(crate) mod tests {
                 prop_assert!(r.is_finite() && r > 0.0);
             }
             if let Ok(f) = parse_scale(&s) {
-                prop_assert!(f.is_finite() && f >= 0.0);
+                prop_assert!(f.is_finite() && f > 0.0);
             }
         }
 
