@@ -497,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'scopien-hooks' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'config')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
             [CompletionResult]::new('--in-memory', '--in-memory', [CompletionResultType]::ParameterName, 'Keep everything in memory (nothing survives a restart)')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Accept webhook URLs with plain http:// on a non-loopback host')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'y')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'yes')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout (NDJSON for streams)')

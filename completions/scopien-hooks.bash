@@ -437,7 +437,7 @@ _scopien__hooks() {
             return 0
             ;;
         scopien__subcmd__hooks__subcmd__emulate)
-            opts="-y -v -q -h -V --api-key --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --retain --read-timeout --max-connections --api-base --profile --config --yes --json --color --verbose --quiet --help --version"
+            opts="-y -v -q -h -V --api-key --host --port --db --in-memory --time-scale --delivery-timeout --max-rate --retain --allow-http --read-timeout --max-connections --api-base --profile --config --yes --json --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -476,6 +476,7 @@ set edit:completion:arg-completer[scopien-hooks] = {|@words|
             cand --config 'config'
             cand --color 'When to use colour (NO_COLOR is honoured)'
             cand --in-memory 'Keep everything in memory (nothing survives a restart)'
+            cand --allow-http 'Accept webhook URLs with plain http:// on a non-loopback host'
             cand -y 'y'
             cand --yes 'yes'
             cand --json 'Print machine-readable JSON on stdout (NDJSON for streams)'

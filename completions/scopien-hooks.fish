@@ -572,6 +572,7 @@ complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l 
 always\t'Always colour'
 never\t'Never colour'"
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l in-memory -d 'Keep everything in memory (nothing survives a restart)'
+complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l allow-http -d 'Accept webhook URLs with plain http:// on a non-loopback host'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s y -l yes
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -l json -d 'Print machine-readable JSON on stdout (NDJSON for streams)'
 complete -c scopien-hooks -n "__fish_scopien_hooks_using_subcommand emulate" -s v -l verbose -d 'Show more detail (HTTP traces with -v)'

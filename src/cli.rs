@@ -502,6 +502,9 @@ pub struct EmulateArgs {
     /// Remove events whose deliveries have all ended once older than DUR (0: keep everything)
     #[arg(long, value_name = "DUR", default_value = "7d", value_parser = units::parse_retain, allow_hyphen_values = true)]
     pub retain: Duration,
+    /// Accept webhook URLs with plain http:// on a non-loopback host
+    #[arg(long)]
+    pub allow_http: bool,
     #[command(flatten)]
     pub serve: ServeArgs,
     #[command(flatten)]

@@ -853,3 +853,51 @@ fn retain_is_checked() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--retain"), "{bad}");
     }
 }
+
+#[test]
+fn plain_http_webhooks_need_a_loopback_host_or_allow_http() {
+    let emu = emulator(&["--in-memory"]);
+    let api = Api::new(&emu);
+    for url in ["http://example.com/hook", "http://10.0.0.1/hook"] {
+        let (status, v) = api.post("/webhooks", json!({"url": url, "events": ["*"]}));
+        assert_eq!(status, 422, "{url}: {v}");
+        assert_eq!(v["error"]["code"], "validation_error", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("--allow-http"), "{v}");
+    }
+    for url in
+        ["https://example.com/hook", "http://127.0.0.1:9/hook", "http://localhost:9/", "http://[::1]:9/"]
+    {
+        api.create(json!({"url": url, "events": ["*"]}));
+    }
+    let id = api.create(json!({"url": "https://example.com/hook", "events": ["*"]}))["id"].clone();
+    let path = format!("/webhooks/{}", id.as_str().unwrap());
+    let (status, v) = api.call("PATCH", &path, Some(json!({"url": "http://example.com/other"})));
+    assert_eq!((status, v["error"]["code"].as_str()), (422, Some("validation_error")), "{v}");
+    assert_eq!(api.get(&path).1["data"]["url"], "https://example.com/hook");
+
+    let open = emulator(&["--in-memory", "--allow-http"]);
+    let w = Api::new(&open).create(json!({"url": "http://example.com/hook", "events": ["*"]}));
+    assert_eq!(w["url"], "http://example.com/hook");
+}
+
+#[test]
+fn a_body_over_16_mib_gets_the_413_envelope() {
+    let emu = emulator(&["--in-memory"]);
+    let api = Api::new(&emu);
+    let big = vec![b' '; 16 * 1024 * 1024 + 1];
+    for (path, idempotency) in [("/events", None), ("/events", Some("k-1")), ("/webhooks", None)] {
+        let mut req = api.http.post(format!("{}{path}", emu.url)).bearer_auth(KEY).body(big.clone());
+        if let Some(k) = idempotency {
+            req = req.header("Idempotency-Key", k);
+        }
+        let resp = req.send().expect("the emulator answers");
+        assert_eq!(resp.status().as_u16(), 413, "{path}");
+        assert_eq!(resp.headers()["content-type"], "application/json", "{path}");
+        let v: Value = resp.json().unwrap();
+        assert_eq!(v["error"]["code"], "payload_too_large", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("16 MiB"), "{v}");
+    }
+    // Just under the cap is read whole (and refused for its shape, not its size).
+    let (status, v) = api.call("POST", "/events", Some(Value::String(" ".repeat(16 * 1024 * 1024 - 2))));
+    assert_eq!(status, 422, "{v}");
+}

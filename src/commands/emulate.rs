@@ -49,6 +49,7 @@ pub async fn run(args: &EmulateArgs, ctx: &Context) -> Result<ExitStatus> {
         delivery_timeout: args.delivery_timeout,
         max_rate: args.max_rate,
         retain: args.retain,
+        allow_http: args.allow_http,
         limits: Limits::new(args.serve.read_timeout, args.serve.max_connections),
     };
     emulator::serve(opts, &ctx.printer).await

@@ -49,6 +49,8 @@ pub struct AppState {
     pub log_requests: bool,
     /// Where the API is served: a webhook pointing here would deliver to the emulator itself.
     pub addr: std::net::SocketAddr,
+    /// Accept plain http:// webhook URLs on non-loopback hosts (`--allow-http`).
+    pub allow_http: bool,
 }
 
 type Shared = Arc<AppState>;
@@ -74,7 +76,37 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .nest("/v1", v1)
         .fallback(no_route)
+        .layer(middleware::from_fn(envelope_errors))
         .layer(middleware::from_fn_with_state(state_for_log, log_request))
+}
+
+/// Error answers the framework writes itself (a body over [`MAX_BODY`], say)
+/// come as plain text: they get the `{"error":{"code","message"}}` envelope
+/// every other error has.
+async fn envelope_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json =
+        resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == b"application/json");
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large().into_response();
+    }
+    let text = axum::body::to_bytes(resp.into_body(), 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let message = match text.trim() {
+        "" => status.canonical_reason().unwrap_or("request refused").to_lowercase(),
+        t => t.to_string(),
+    };
+    let code = if status.is_server_error() { "internal_error" } else { "invalid_request" };
+    ApiErr::new(status, code, message).into_response()
+}
+
+/// The 413 for a body over [`MAX_BODY`].
+fn too_large() -> ApiErr {
+    ApiErr::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 16 MiB")
 }
 
 /// `-v`: `POST /v1/events → 201 (3 ms)` for every request.
@@ -235,12 +267,7 @@ async fn replay_idempotent(State(st): State<Shared>, req: Request, next: Next) -
     let route = req.uri().path().to_string();
     let (parts, body) = req.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return ApiErr::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the request body is too large",
-        )
-        .into_response();
+        return too_large().into_response();
     };
     let hash = hex::encode(Sha256::digest(&body));
     match st.store.find_replay(&key, &route).await {
@@ -329,7 +356,7 @@ async fn create_webhook(State(st): State<Shared>, headers: HeaderMap, body: Byte
     let req: CreateWebhook = validate::parse_body(&body)?;
     let key = idempotency_key(&headers)?;
     let webhook = validate::new_webhook(req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
-    validate::not_self(&webhook.url, st.addr).map_err(ApiErr::invalid)?;
+    validate::reachable(&webhook.url, st.addr, st.allow_http).map_err(ApiErr::invalid)?;
     let key = key.map(|key| IdempotencyKey { key, request_hash: hex::encode(Sha256::digest(&body)) });
     let created = st.store.create_webhook(webhook, key).await?;
     match created {
@@ -370,7 +397,7 @@ async fn update_webhook(State(st): State<Shared>, Path(id): Path<String>, body: 
     let req: UpdateWebhook = validate::parse_body(&body)?;
     let mut webhook = load_webhook(&st, &id).await?;
     validate::apply_update(&mut webhook, req, &rfc3339(now_ms())).map_err(ApiErr::invalid)?;
-    validate::not_self(&webhook.url, st.addr).map_err(ApiErr::invalid)?;
+    validate::reachable(&webhook.url, st.addr, st.allow_http).map_err(ApiErr::invalid)?;
     if !st.store.save_webhook(&webhook).await? {
         return Err(ApiErr::not_found("webhook", &id));
     }

@@ -68,11 +68,24 @@ pub struct Options {
     pub limits: Limits,
     /// How long ended events are kept (zero: for ever).
     pub retain: Duration,
+    /// Accept webhook URLs with plain http:// on a non-loopback host.
+    pub allow_http: bool,
 }
 
 /// Serves the emulator until Ctrl-C or SIGTERM.
 pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
-    let Options { host, port, db, api_key, time_scale, delivery_timeout, max_rate, limits, retain } = opts;
+    let Options {
+        host,
+        port,
+        db,
+        api_key,
+        time_scale,
+        delivery_timeout,
+        max_rate,
+        limits,
+        retain,
+        allow_http,
+    } = opts;
     let store = db.open().await?;
     let (queued, batched) = store.start().await.map_err(|e| db.error(&e))?;
 
@@ -103,6 +116,7 @@ pub async fn serve(opts: Options, printer: &Printer) -> Result<ExitStatus> {
         api_key: api_key.clone(),
         log_requests: printer.verbosity() == Verbosity::Verbose,
         addr,
+        allow_http,
     });
     let app = api::router(state);
 

@@ -101,9 +101,19 @@ pub fn batch_wait(w: &Webhook) -> u64 {
     w.max_wait_time.unwrap_or(DEFAULT_MAX_WAIT_TIME)
 }
 
+/// Refuses a webhook URL the emulator must not deliver to: plain http:// on a
+/// host that is not loopback (unless `allow_http`, as the CLI's rule), or the
+/// emulator's own address (`own`).
+pub fn reachable(url: &str, own: std::net::SocketAddr, allow_http: bool) -> Result<(), String> {
+    if let Some(problem) = crate::manage::checks::url_problem(url, allow_http) {
+        return Err(format!("url: {problem}; start the emulator with --allow-http to accept it"));
+    }
+    not_self(url, own)
+}
+
 /// Refuses a webhook URL that is the emulator's own address (`own`): every
 /// delivery to it would come back as an API request.
-pub fn not_self(url: &str, own: std::net::SocketAddr) -> Result<(), String> {
+fn not_self(url: &str, own: std::net::SocketAddr) -> Result<(), String> {
     let Ok(parsed) = reqwest::Url::parse(url) else { return Ok(()) };
     match (parsed.host_str(), parsed.port_or_known_default()) {
         (Some(host), Some(port)) if crate::server::is_own_address(host, port, own) => {
