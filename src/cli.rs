@@ -296,7 +296,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N", default_value_t = 1000, requires = "inspect", value_parser = units::parse_inspect_limit, allow_hyphen_values = true)]
     pub inspect_limit: usize,
     /// Memory the inspector's requests may take in all (the oldest go first)
-    #[arg(long, value_name = "SIZE", default_value = "64MiB", requires = "inspect", value_parser = units::parse_inspect_memory, allow_hyphen_values = true)]
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", requires = "inspect", value_parser = units::parse_size, allow_hyphen_values = true)]
     pub inspect_memory: u64,
 }
 

@@ -122,14 +122,9 @@ pub fn parse_schedule(s: &str) -> Result<Schedule, String> {
     Ok(Schedule(waits))
 }
 
-/// A size such as `1MiB`, `512KB`, `65536`: from 1B to 4GiB (`--max-body`).
+/// A size such as `1MiB`, `512KB`, `65536`: from 1B to 4GiB (`--max-body`, `--inspect-memory`).
 pub fn parse_size(s: &str) -> Result<u64, String> {
     size_in(s, 1, MAX_SIZE)
-}
-
-/// The inspector's store: from 4MiB (room for a few capped bodies) to 4GiB (`--inspect-memory`).
-pub fn parse_inspect_memory(s: &str) -> Result<u64, String> {
-    size_in(s, crate::listen::inspect::store::MIN_MEMORY, MAX_SIZE)
 }
 
 /// A size from `min` to `max` bytes, both included, with the range in the message.

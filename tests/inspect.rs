@@ -436,6 +436,25 @@ fn inspect_memory_caps_the_store_and_bodies_are_cut_at_1_mib() {
 }
 
 #[test]
+fn a_small_inspect_memory_keeps_only_the_newest_that_fit() {
+    let i = start(&["--skip-verify", "--inspect-memory", "1MiB"]);
+    // 300 KiB and more each: four of them pass 1 MiB.
+    let pad = "x".repeat(300 << 10);
+    for n in 0..5 {
+        let body = format!(
+            r#"{{"id":"evt_mem{n}","event":"lead.created","timestamp":"{}","data":{{"pad":"{pad}"}}}}"#,
+            now_ts()
+        );
+        assert_eq!(deliver(&i.listener.url, &body, None), 200);
+    }
+    let kept: Vec<Value> = requests(&i, "").iter().map(|r| r["event_id"].clone()).collect();
+    assert!(!kept.is_empty() && kept.len() <= 3, "{kept:?}");
+    for (j, id) in kept.iter().enumerate() {
+        assert_eq!(id, &json!(format!("evt_mem{}", 4 - j)), "the newest are kept: {kept:?}");
+    }
+}
+
+#[test]
 fn foreign_hosts_origins_and_non_json_changes_are_refused() {
     let i = start(&["--secret", SECRET]);
     assert_eq!(signed(&i.listener.url, &event("evt_sec", "lead.created")), 200);
@@ -538,9 +557,7 @@ fn bad_inspector_flags_are_usage_errors() {
     let out = cmd().args(["listen", "--inspect-port", "0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--inspect"));
-    for (flag, value) in
-        [("--inspect-limit", "0"), ("--inspect-memory", "1MiB"), ("--inspect-memory", "lots")]
-    {
+    for (flag, value) in [("--inspect-limit", "0"), ("--inspect-memory", "0"), ("--inspect-memory", "lots")] {
         let out = cmd().args(["listen", "--port", "0", "--inspect", flag, value]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{flag} {value}");
         let err = String::from_utf8_lossy(&out.stderr);

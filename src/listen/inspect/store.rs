@@ -32,8 +32,6 @@ use crate::listen::record::Record;
 pub const BODY_CAP: usize = 1 << 20;
 /// The most of an answer's body kept (the one sent, the app's).
 pub const ANSWER_CAP: usize = 64 << 10;
-/// The smallest `--inspect-memory`: room for a few entries with a whole 1 MiB body.
-pub const MIN_MEMORY: u64 = 4 << 20;
 /// What an entry costs besides its bytes (the structs, its slot, the `Arc`).
 const OVERHEAD: usize = 512;
 
@@ -730,11 +728,12 @@ mod tests {
 
     #[test]
     fn slots_are_bounded_by_what_the_bytes_allow() {
-        let store = Store::new(Bounds { count: 1_000_000, bytes: MIN_MEMORY });
+        const BYTES: u64 = 4 << 20;
+        let store = Store::new(Bounds { count: 1_000_000, bytes: BYTES });
         for _ in 0..3 {
             store.push(entry(LEAD, 200));
         }
-        assert_eq!(store.ring.lock().unwrap().capacity(), (MIN_MEMORY / OVERHEAD as u64) as usize);
+        assert_eq!(store.ring.lock().unwrap().capacity(), (BYTES / OVERHEAD as u64) as usize);
         assert_eq!(store.usage().0, 3);
     }
 
