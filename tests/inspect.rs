@@ -455,6 +455,36 @@ fn a_small_inspect_memory_keeps_only_the_newest_that_fit() {
 }
 
 #[test]
+fn every_api_error_is_a_json_error() {
+    let i = start(&["--skip-verify"]);
+    let c = client();
+    let json_error = |resp: reqwest::blocking::Response| {
+        let status = resp.status().as_u16();
+        assert_eq!(resp.headers()["content-type"], "application/json");
+        let v: Value = resp.json().unwrap();
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{v}");
+        status
+    };
+    let api = format!("{}/api", i.inspector);
+    // A wrong method names the right ones.
+    let resp = c.get(format!("{api}/requests/req_0000000000000000/replay")).send().unwrap();
+    assert_eq!(resp.headers()["allow"], "POST");
+    assert_eq!(json_error(resp), 405);
+    let resp = c.put(format!("{api}/requests")).header("content-type", "application/json").send().unwrap();
+    assert!(resp.headers()["allow"].to_str().unwrap().contains("DELETE"));
+    assert_eq!(json_error(resp), 405);
+    // Queries and paths the server cannot read.
+    assert_eq!(json_error(c.get(format!("{api}/requests?limit=1&limit=2")).send().unwrap()), 400);
+    assert_eq!(json_error(c.get(format!("{api}/requests?limit=many")).send().unwrap()), 400);
+    assert_eq!(json_error(c.get(format!("{api}/requests/%FF")).send().unwrap()), 400);
+    let replay = c.post(format!("{api}/requests/%FF/replay")).header("content-type", "application/json");
+    assert_eq!(json_error(replay.send().unwrap()), 400);
+    // Ids and routes that are not there.
+    assert_eq!(json_error(c.get(format!("{api}/requests/req_0000000000000000")).send().unwrap()), 404);
+    assert_eq!(json_error(c.get(format!("{api}/nothing")).send().unwrap()), 404);
+}
+
+#[test]
 fn foreign_hosts_origins_and_non_json_changes_are_refused() {
     let i = start(&["--secret", SECRET]);
     assert_eq!(signed(&i.listener.url, &event("evt_sec", "lead.created")), 200);

@@ -1,12 +1,13 @@
 //! The inspector's routes: the page at `/` and the JSON API under `/api`
-//! (stable for scripts; the page uses nothing else). Errors are
-//! `{"error":"…"}` with a 4xx status.
+//! (stable for scripts; the page uses nothing else). Every error, a bad
+//! query or path and a wrong method included, is `{"error":"…"}` with a 4xx status.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -33,6 +34,9 @@ pub fn router(inspector: Shared) -> Router {
         .route("/api/status", get(status))
         .route("/api/stream", get(stream))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such route".into()) })
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "this route does not take that method".into())
+        })
         .layer(middleware::from_fn_with_state(inspector.clone(), guarded))
         .with_state(inspector)
 }
@@ -115,7 +119,11 @@ fn filter(q: ListQuery) -> Result<(Filter, bool), String> {
     Ok((Filter { limit, event, status, verified, q: q.q.filter(|s| !s.is_empty()) }, ndjson))
 }
 
-async fn list(State(inspector): State<Shared>, Query(q): Query<ListQuery>) -> Response {
+async fn list(State(inspector): State<Shared>, q: Result<Query<ListQuery>, QueryRejection>) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(r) => return error(r.status(), r.body_text()),
+    };
     let (filter, ndjson) = match filter(q) {
         Ok(f) => f,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
@@ -156,7 +164,11 @@ fn not_kept(id: &str) -> Response {
     error(StatusCode::NOT_FOUND, format!("no request {id} is kept (it may have been dropped or cleared)"))
 }
 
-async fn detail(State(inspector): State<Shared>, Path(id): Path<String>) -> Response {
+async fn detail(State(inspector): State<Shared>, id: Result<Path<String>, PathRejection>) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(r) => return error(r.status(), r.body_text()),
+    };
     match find(&inspector, &id) {
         Some(e) => json(StatusCode::OK, detail_json(&e)),
         None => not_kept(&id),
@@ -210,7 +222,15 @@ fn detail_json(e: &Entry) -> Vec<u8> {
     out
 }
 
-async fn replay_one(State(inspector): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+async fn replay_one(
+    State(inspector): State<Shared>,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(r) => return error(r.status(), r.body_text()),
+    };
     let Some(entry) = find(&inspector, &id) else { return not_kept(&id) };
     let ask: replay::Ask = if body.iter().all(u8::is_ascii_whitespace) {
         replay::Ask::default()
