@@ -11,7 +11,9 @@
 //!   stops accepting until one closes, so the rest wait in the kernel's accept
 //!   queue instead of taking descriptors and memory.
 //! - The read buffer is capped, and a request hyper cannot parse gets its 400
-//!   from hyper without ever reaching the handler.
+//!   (or 414, 431) from hyper without ever reaching the handler; a server whose
+//!   errors have a format ([`TimeoutReply::with_rejections`]) gets that answer
+//!   written with a body in it.
 //!
 //! When told to stop, the loop stops accepting, asks every connection to finish
 //! after its current request and waits for them (bounded).
@@ -67,7 +69,9 @@ impl Limits {
     }
 }
 
-/// The answer to a request that did not arrive in time, in the server's own format.
+/// The answer to a request that did not arrive in time, in the server's own
+/// format; optionally, that format for the answers hyper writes itself to a
+/// request it cannot parse (400, 414, 431), which otherwise have no body.
 #[derive(Debug, Clone)]
 pub struct TimeoutReply {
     content_type: HeaderValue,
@@ -75,6 +79,8 @@ pub struct TimeoutReply {
     /// The whole response, for a connection still sending its headers (no
     /// handler is involved yet, so it is written to the socket as is).
     raw: Bytes,
+    /// The body of an answer to an unparseable request, by status.
+    rejection: Option<fn(StatusCode) -> Vec<u8>>,
 }
 
 impl TimeoutReply {
@@ -87,7 +93,44 @@ impl TimeoutReply {
         )
         .into_bytes();
         raw.extend_from_slice(&body);
-        TimeoutReply { content_type: HeaderValue::from_static(content_type), body, raw: raw.into() }
+        TimeoutReply {
+            content_type: HeaderValue::from_static(content_type),
+            body,
+            raw: raw.into(),
+            rejection: None,
+        }
+    }
+
+    /// Gives hyper's own answers to unparseable requests a body built by
+    /// `body`, in this reply's content type.
+    pub fn with_rejections(mut self, body: fn(StatusCode) -> Vec<u8>) -> TimeoutReply {
+        self.rejection = Some(body);
+        self
+    }
+
+    /// When `head` is hyper's own answer to a request it could not parse (an
+    /// error status and no content type: the handler never ran), that answer
+    /// with a body in the server's format.
+    fn rewrite(&self, head: &[u8]) -> Option<Bytes> {
+        let body = self.rejection?;
+        let code = head.strip_prefix(b"HTTP/1.1 ")?.get(..3)?;
+        let status =
+            StatusCode::from_bytes(code).ok().filter(|s| s.is_client_error() || s.is_server_error())?;
+        let end = head.windows(4).position(|w| w == b"\r\n\r\n")?;
+        if head[..end].windows(13).any(|w| w.eq_ignore_ascii_case(b"content-type:")) {
+            return None;
+        }
+        let body = body(status);
+        let mut raw = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            self.content_type.to_str().unwrap_or("text/plain"),
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(&body);
+        Some(raw.into())
     }
 
     fn response<B: From<Bytes>>(&self) -> Response<B> {
@@ -155,9 +198,10 @@ struct Guarded {
     /// The phase `timer` was set for.
     armed: u8,
     limits: Limits,
-    /// The 408 being written (and how much of it is out) once the header deadline passed.
+    /// The 408 being written (and how much of it is out) once the header
+    /// deadline passed, or the rewritten answer to an unparseable request.
     expired: Option<(Bytes, usize)>,
-    reply: Bytes,
+    reply: Arc<TimeoutReply>,
 }
 
 impl Guarded {
@@ -177,6 +221,23 @@ impl Guarded {
 }
 
 impl Guarded {
+    /// Hyper's own answer to a request it could not parse goes out in the
+    /// server's format instead (see [`TimeoutReply::rewrite`]); `Some(taken)`
+    /// when hyper's `taken` bytes were answered that way.
+    fn poll_rewritten(&mut self, cx: &mut Context<'_>, head: &[u8], taken: usize) -> Poll<Option<usize>> {
+        if self.expired.is_none() {
+            if self.reply.rejection.is_none() || self.conn.phase.load(Ordering::Relaxed) != HEADERS {
+                return Poll::Ready(None);
+            }
+            match self.reply.rewrite(head) {
+                Some(raw) => self.expired = Some((raw, 0)),
+                None => return Poll::Ready(None),
+            }
+        }
+        let _ = ready!(self.poll_expired(cx));
+        Poll::Ready(Some(taken))
+    }
+
     /// Once a response is on its way, the connection is idle until the next
     /// request begins. Called from writes too: hyper may be waiting on the
     /// socket already, so the timer must register this task's waker now.
@@ -218,7 +279,7 @@ impl AsyncRead for Guarded {
         }
         ready!(this.timer.as_mut().poll(cx));
         if phase == HEADERS {
-            this.expired = Some((this.reply.clone(), 0));
+            this.expired = Some((this.reply.raw.clone(), 0));
             return this.poll_expired(cx);
         }
         // Idle too long: end of input closes the connection quietly.
@@ -229,6 +290,9 @@ impl AsyncRead for Guarded {
 impl AsyncWrite for Guarded {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.rearm(cx);
+        if let Some(taken) = ready!(self.poll_rewritten(cx, buf, buf.len())) {
+            return Poll::Ready(Ok(taken));
+        }
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
@@ -238,6 +302,11 @@ impl AsyncWrite for Guarded {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         self.rearm(cx);
+        let head = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| &b[..]);
+        let total = bufs.iter().map(|b| b.len()).sum();
+        if let Some(taken) = ready!(self.poll_rewritten(cx, head, total)) {
+            return Poll::Ready(Ok(taken));
+        }
         Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
     }
 
@@ -386,7 +455,7 @@ where
             armed: HEADERS,
             limits,
             expired: None,
-            reply: reply.raw.clone(),
+            reply: reply.clone(),
         };
         let svc = {
             let (handler, reply) = (handler.clone(), reply.clone());

@@ -901,3 +901,32 @@ fn a_body_over_16_mib_gets_the_413_envelope() {
     let (status, v) = api.call("POST", "/events", Some(Value::String(" ".repeat(16 * 1024 * 1024 - 2))));
     assert_eq!(status, 422, "{v}");
 }
+
+#[test]
+fn requests_that_are_not_http_get_the_error_envelope_too() {
+    let emu = emulator(&["--in-memory"]);
+    let long_uri = format!("GET /v1/{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    for (sent, status, code) in [
+        (b"\x00\x01 not http \xff\r\n\r\n".to_vec(), "400 Bad Request", "invalid_request"),
+        (
+            b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".to_vec(),
+            "400 Bad Request",
+            "invalid_request",
+        ),
+        (long_uri.into_bytes(), "414 URI Too Long", "uri_too_long"),
+    ] {
+        let answer = raw_exchange(&emu.url, &sent, true);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status}\r\n")), "{answer:?}");
+        assert!(answer.contains("content-type: application/json\r\n"), "{answer:?}");
+        let body = answer.split_once("\r\n\r\n").unwrap().1;
+        let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer:?}"));
+        assert_eq!(v["error"]["code"], code, "{v}");
+        assert!(v["error"]["message"].is_string(), "{v}");
+    }
+    // Answers of the API itself on the same kind of connection are left as they are.
+    let answer =
+        raw_exchange(&emu.url, b"GET /v1/webhooks HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true);
+    assert!(answer.starts_with("HTTP/1.1 401 Unauthorized\r\n"), "{answer:?}");
+    assert!(answer.contains("\"unauthorized\""), "{answer:?}");
+    assert_eq!(Api::new(&emu).get("/webhooks").0, 200);
+}

@@ -171,6 +171,21 @@ pub fn timeout_reply(read_timeout: std::time::Duration) -> crate::server::Timeou
     let message = format!("the request did not arrive within {}", humantime::format_duration(read_timeout));
     let body = ErrorBody { error: ApiError { code: "request_timeout".to_string(), message } };
     crate::server::TimeoutReply::new("application/json", serde_json::to_vec(&body).expect("models serialise"))
+        .with_rejections(unparsed_reply)
+}
+
+/// The envelope of the answer to a request that is not valid HTTP (the server
+/// answers it before any handler runs).
+fn unparsed_reply(status: StatusCode) -> Vec<u8> {
+    let (code, message) = match status {
+        StatusCode::URI_TOO_LONG => ("uri_too_long", "the request URI is too long"),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            ("headers_too_large", "the request headers are too large")
+        }
+        _ => ("invalid_request", "the request is not valid HTTP/1.1"),
+    };
+    let body = ErrorBody { error: ApiError { code: code.to_string(), message: message.to_string() } };
+    serde_json::to_vec(&body).expect("models serialise")
 }
 
 impl IntoResponse for ApiErr {
