@@ -930,3 +930,30 @@ fn requests_that_are_not_http_get_the_error_envelope_too() {
     assert!(answer.contains("\"unauthorized\""), "{answer:?}");
     assert_eq!(Api::new(&emu).get("/webhooks").0, 200);
 }
+
+#[test]
+fn a_postgres_password_never_shows_however_it_is_given() {
+    let closed = common::closed_port();
+    let port = closed.port();
+    for (url, code) in [
+        (format!("postgres://postgres@127.0.0.1:{port}/x?password=hunter2secret"), 1),
+        (format!("postgres://postgres@127.0.0.1:{port}/x?sslmode=disable&password=hunter2secret"), 1),
+        (format!("postgres://postgres:hunter2secret@127.0.0.1:{port}/x?bogus=1"), 2),
+    ] {
+        for from_env in [false, true] {
+            let mut c = cmd();
+            c.args(["emulate", "--port", "0"]).timeout(WAIT);
+            if from_env {
+                c.env("SCOPIEN_EMULATOR_DB", &url);
+            } else {
+                c.args(["--db", &url]);
+            }
+            let out = c.output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "{url}: {stderr}");
+            assert!(!stderr.contains("hunter2secret"), "{stderr}");
+            assert!(stderr.contains("***"), "{stderr}");
+            assert!(stderr.lines().all(|l| !l.contains("[:***")), "the hint is not a URL: {stderr}");
+        }
+    }
+}

@@ -262,7 +262,9 @@ impl Database {
                         "--db {} is not a usable PostgreSQL URL: {reason}",
                         self.shown()
                     ))
-                    .with_hint("write it as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
+                    .with_hint(
+                        "write it as postgres://USER@HOST[:PORT]/DATABASE (USER:PASSWORD@ for a password)",
+                    ),
                     ConnectError::Store(e) => self.error(&e),
                 }
             })?),

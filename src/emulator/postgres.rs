@@ -155,8 +155,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX deliveries_by_event ON deliveries (event_id);",
 ];
 
-/// `url` with any password replaced by `***`, fit to print.
+/// `url` with any password replaced by `***`, fit to print: the one before
+/// the `@` and a `password=` query parameter (which the driver also reads).
 pub fn display_url(url: &str) -> String {
+    let shown = credentials_hidden(url);
+    match shown.split_once('?') {
+        Some((base, query)) if query.split('&').any(|kv| kv.starts_with("password=")) => {
+            let query: Vec<&str> = query
+                .split('&')
+                .map(|kv| if kv.starts_with("password=") { "password=***" } else { kv })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        _ => shown,
+    }
+}
+
+fn credentials_hidden(url: &str) -> String {
     let shown = redact::url_passwords(url);
     // The driver reads the credentials up to the first '@', wherever it is: a
     // password holding a '/', a quote or a space ends the authority early for
@@ -1039,6 +1054,18 @@ mod tests {
                 format!("postgres://app:{password}@db/hooks").parse().expect("the driver takes it");
             assert_eq!(config.get_password(), Some(password.as_bytes()));
         }
+        for url in ["postgres://app@db/hooks?password=s3cret", "postgres://app:pw@db/hooks?password=s3cret"] {
+            let config: tokio_postgres::Config = url.parse().expect("the driver takes it");
+            assert_eq!(config.get_password(), Some(&b"s3cret"[..]));
+        }
+        assert_eq!(
+            display_url("postgres://app@db/hooks?sslmode=disable&password=s3cret&application_name=x"),
+            "postgres://app@db/hooks?sslmode=disable&password=***&application_name=x"
+        );
+        assert_eq!(
+            display_url("postgres://app:pw@db/hooks?password=s3cret"),
+            "postgres://app:***@db/hooks?password=***"
+        );
         assert!(is_url("postgres://x/y") && is_url("postgresql://x/y") && !is_url("./emulator.db"));
     }
 }
