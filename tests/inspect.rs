@@ -274,6 +274,11 @@ fn replays_exact_edited_and_resigned_requests() {
         assert_eq!(status, 400, "{bad} → {r}");
         assert!(r["error"].is_string());
     }
+    // A `to` with credentials is refused without showing its password.
+    let (status, r) = post_json(&replay, json!({"to": "http://ada:hunter2pw@127.0.0.1:9/"}));
+    assert_eq!(status, 400);
+    let e = r["error"].as_str().unwrap();
+    assert!(e.contains("credentials") && e.contains("ada:***@") && !e.contains("hunter2pw"), "{e}");
     let (status, _) =
         post_json(&format!("{}/api/requests/req_0000000000000000/replay", i.inspector), json!({}));
     assert_eq!(status, 404);

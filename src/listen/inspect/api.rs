@@ -48,10 +48,11 @@ async fn guarded(State(inspector): State<Shared>, req: Request, next: Next) -> R
     }
 }
 
-/// A JSON error answer.
+/// A JSON error answer. A URL in it is shown without its password (a `to`
+/// refused for holding credentials names it), as on the terminal.
 pub fn error(status: StatusCode, message: String) -> Response {
     let mut out = b"{\"error\":".to_vec();
-    json_str(&mut out, &message);
+    json_str(&mut out, &crate::redact::url_passwords(&message));
     out.push(b'}');
     json(status, out)
 }
