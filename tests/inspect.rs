@@ -506,6 +506,12 @@ fn foreign_hosts_origins_and_non_json_changes_are_refused() {
         assert_eq!(status(c.get(&api).header("host", &host)), 403, "{host}");
         assert_eq!(status(c.get(&i.inspector).header("host", &host)), 403, "{host}");
     }
+    // A target in absolute form names its host, which counts over `Host`.
+    for (target, want) in [("http://evil.example/api/status", "403"), (api.as_str(), "200")] {
+        let raw = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nConnection: close\r\n\r\n");
+        let answer = common::raw_exchange(&i.inspector, raw.as_bytes(), false);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {want}")), "{target}: {answer}");
+    }
     assert_eq!(status(c.get(&api).header("host", format!("localhost:{p}"))), 200);
     assert_eq!(status(c.get(&api).header("host", format!("[::1]:{p}"))), 200);
 

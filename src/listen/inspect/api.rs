@@ -42,7 +42,13 @@ pub fn router(inspector: Shared) -> Router {
 }
 
 async fn guarded(State(inspector): State<Shared>, req: Request, next: Next) -> Response {
-    match guard::check(req.method(), req.headers(), inspector.port) {
+    // A target in absolute form (`GET http://host/…`) names the host itself, and wins over `Host`.
+    let target = req.uri().authority().map(|a| a.as_str());
+    let checked = match target {
+        Some(a) if !guard::loopback_authority(a, inspector.port) => Err(guard::Refusal::Host),
+        _ => guard::check(req.method(), req.headers(), inspector.port),
+    };
+    match checked {
         Ok(()) => next.run(req).await,
         Err(refusal) => error(StatusCode::FORBIDDEN, refusal.message().into()),
     }

@@ -30,7 +30,7 @@ impl Refusal {
 }
 
 /// Whether `host[:port]` is a loopback name with exactly `port`.
-fn loopback_authority(value: &str, port: u16) -> bool {
+pub fn loopback_authority(value: &str, port: u16) -> bool {
     let Some((host, p)) = value.rsplit_once(':') else { return false };
     if p.parse::<u16>().ok() != Some(port) {
         return false;
