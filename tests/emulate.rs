@@ -487,6 +487,21 @@ fn a_second_emulator_on_the_same_database_is_refused() {
     assert!(second.stderr.contains("in use by another emulator"), "{}", second.stderr);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_new_database_and_its_log_are_the_users_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    let db = dir.path("private/emulator.db");
+    let emu = emulator(&["--db", db.to_str().unwrap()]);
+    // A webhook (and its secret) is in the write-ahead log once the API answers.
+    Api::new(&emu).create(json!({"url": "http://127.0.0.1:9/", "events": ["*"]}));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&dir.path("private/emulator.db-wal")), 0o600);
+    assert_eq!(mode(&dir.path("private")), 0o700);
+}
+
 #[test]
 fn a_db_path_that_is_not_a_database_is_bad_input() {
     let dir = Dir::new();

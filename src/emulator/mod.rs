@@ -201,6 +201,17 @@ pub fn default_db_path() -> Result<PathBuf> {
     })
 }
 
+/// Creates a database file that does not exist yet readable by the user alone:
+/// it holds the webhooks' signing secrets. SQLite gives its WAL the same mode.
+/// A file that exists keeps its mode; any other failure is left for SQLite to report.
+fn create_private(db: &Path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let _ = options.open(db);
+}
+
 fn prepare_dir(db: &Path) -> Result<()> {
     let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) else { return Ok(()) };
     if dir.is_dir() {
@@ -254,6 +265,7 @@ impl Database {
             Database::Memory => Arc::new(SqliteStore::open(None).map_err(|e| self.error(&e))?),
             Database::File(p) => {
                 prepare_dir(p)?;
+                create_private(p);
                 Arc::new(SqliteStore::open(Some(p)).map_err(|e| self.error(&e))?)
             }
             Database::Postgres(url) => Arc::new(PgStore::connect(url).await.map_err(|e| {
