@@ -169,8 +169,7 @@ impl From<BodyError> for ApiErr {
 /// The 408 envelope for a request that did not arrive within `read_timeout`.
 pub fn timeout_reply(read_timeout: std::time::Duration) -> crate::server::TimeoutReply {
     let message = format!("the request did not arrive within {}", humantime::format_duration(read_timeout));
-    let body = ErrorBody { error: ApiError { code: "request_timeout".to_string(), message } };
-    crate::server::TimeoutReply::new("application/json", serde_json::to_vec(&body).expect("models serialise"))
+    crate::server::TimeoutReply::new("application/json", envelope("request_timeout", message))
         .with_rejections(unparsed_reply)
 }
 
@@ -184,14 +183,18 @@ fn unparsed_reply(status: StatusCode) -> Vec<u8> {
         }
         _ => ("invalid_request", "the request is not valid HTTP/1.1"),
     };
-    let body = ErrorBody { error: ApiError { code: code.to_string(), message: message.to_string() } };
+    envelope(code, message.to_string())
+}
+
+/// The `{"error":{"code","message"}}` body every error answer carries.
+fn envelope(code: &str, message: String) -> Vec<u8> {
+    let body = ErrorBody { error: ApiError { code: code.to_string(), message } };
     serde_json::to_vec(&body).expect("models serialise")
 }
 
 impl IntoResponse for ApiErr {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ApiError { code: self.code.to_string(), message: self.message } };
-        json_response(self.status, &body)
+        raw_json(self.status, envelope(self.code, self.message))
     }
 }
 
