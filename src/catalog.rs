@@ -213,6 +213,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_samples_changes_end_at_its_data() {
+        for e in EVENTS {
+            let (data, Some(changes)) = sample(e.name) else { continue };
+            let mut carried = changes.clone();
+            crate::payload::carry_into_changes(&mut carried, &data, |f| data.get(f).is_some());
+            assert_eq!(carried, changes, "{}", e.name);
+        }
+    }
+
+    #[test]
     fn seventeen_events_with_samples() {
         assert_eq!(EVENTS.len(), 17);
         for e in EVENTS {

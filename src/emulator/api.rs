@@ -572,15 +572,19 @@ async fn emit_events(State(st): State<Shared>, body: Bytes) -> ApiResult {
             serde_json::from_value(item).map_err(|e| ApiErr::invalid(format!("{at}invalid event: {e}")))?;
         known_event(&item.event, &at)?;
         let (sample, sample_changes) = catalog::sample(&item.event);
+        let given = item.data.is_some();
         let data_value = match item.data {
             Some(d @ Value::Object(_)) => d,
             Some(_) => return Err(ApiErr::invalid(format!("{at}data: must be a JSON object"))),
             None => sample,
         };
-        // The sample's changes end where the given data says they do.
+        // The sample's changes end where the given data says they do (they
+        // already end at the sample's own data).
         let changes = item.changes.or_else(|| {
             sample_changes.map(|mut c| {
-                payload::carry_into_changes(&mut c, &data_value, |f| data_value.get(f).is_some());
+                if given {
+                    payload::carry_into_changes(&mut c, &data_value, |f| data_value.get(f).is_some());
+                }
                 c
             })
         });
