@@ -106,7 +106,11 @@ async fn envelope_errors(req: Request, next: Next) -> Response {
 
 /// The 413 for a body over [`MAX_BODY`].
 fn too_large() -> ApiErr {
-    ApiErr::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 16 MiB")
+    ApiErr::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the request body is larger than {} MiB", MAX_BODY >> 20),
+    )
 }
 
 /// `-v`: `POST /v1/events → 201 (3 ms)` for every request.
