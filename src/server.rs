@@ -302,10 +302,14 @@ impl AsyncWrite for Guarded {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         self.rearm(cx);
-        let head = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| &b[..]);
-        let total = bufs.iter().map(|b| b.len()).sum();
-        if let Some(taken) = ready!(self.poll_rewritten(cx, head, total)) {
-            return Poll::Ready(Ok(taken));
+        // Without a rejection format or a pending 408 nothing is rewritten:
+        // skip walking the slices.
+        if self.expired.is_some() || self.reply.rejection.is_some() {
+            let head = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| &b[..]);
+            let total = bufs.iter().map(|b| b.len()).sum();
+            if let Some(taken) = ready!(self.poll_rewritten(cx, head, total)) {
+                return Poll::Ready(Ok(taken));
+            }
         }
         Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
     }
