@@ -81,9 +81,12 @@ impl Target {
             }
         };
         // Credentials in a target would be sent to it on every request, and shown.
+        // The URL is echoed expanded and masked: a shorthand (`user:pw@localhost:4000`)
+        // has no `://` for the terminal's own masking to find.
         if !url.username().is_empty() || url.password().is_some() {
+            let shown = crate::redact::url_passwords(&full);
             return Err(Error::usage(format!(
-                "{flag} '{given}' holds credentials: they would go to the receiver with every request"
+                "{flag} '{shown}' holds credentials: they would go to the receiver with every request"
             ))
             .with_hint("leave the user and password out of the URL"));
         }
@@ -192,6 +195,16 @@ mod tests {
         assert_eq!(parse("4000").port, 4000);
         assert_eq!(parse("4000").given, "http://localhost:4000");
         assert_eq!(parse(":4000/hooks").host_header, "localhost:4000");
+    }
+
+    #[test]
+    fn credentials_are_refused_without_echoing_the_password() {
+        for given in ["http://user:hunter2pw@127.0.0.1:9/app", "user:hunter2pw@localhost:4000"] {
+            let e = Target::parse("--to", given).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.message().contains("user:***@") && e.message().contains("holds credentials"), "{e:?}");
+            assert!(!e.message().contains("hunter2pw"), "{e:?}");
+        }
     }
 
     #[test]
